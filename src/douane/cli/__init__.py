@@ -1,0 +1,47 @@
+"""The `douane` command line: a thin click group; each command lives in its own module."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from douane import __version__
+from douane.errors import ConfigError, DouaneError
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="douane")
+def cli() -> None:
+    """Douane: customs for AI traffic. Finds, masks and records what leaves for LLM providers."""
+
+
+def _register() -> None:
+    """Attach every command module's commands to the group (each module owns its commands)."""
+    from douane.cli import commands
+
+    for command in commands.ALL:
+        cli.add_command(command)
+
+
+def main() -> None:
+    """Entry point; the one place where a DouaneError becomes a clean message and exit code."""
+    _register()
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except ConfigError as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(2)
+    except DouaneError as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(1)

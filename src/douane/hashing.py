@@ -1,0 +1,45 @@
+"""Keyed hashes of sensitive values: the one way a value is ever referred to outside a request."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import unicodedata
+
+from douane.types import FindingType
+
+__all__ = ["keyed_hash", "normalize_value", "value_hash"]
+
+_SEPARATORS = re.compile(r"[\s\-./()]+")
+_COMPACT_TYPES = {
+    FindingType.IBAN,
+    FindingType.CREDIT_CARD,
+    FindingType.PHONE,
+    FindingType.NATIONAL_ID,
+    FindingType.VAT_ID,
+}
+
+
+def normalize_value(type_: FindingType, value: str) -> str:
+    """Canonical form of a value so that `DE89 3704…` and `de8937…` hash alike."""
+    value = unicodedata.normalize("NFKC", value).strip()
+    if type_ in _COMPACT_TYPES:
+        compact = _SEPARATORS.sub("", value).upper()
+        return "+" + compact[2:] if type_ is FindingType.PHONE and compact.startswith("00") else compact
+    return " ".join(value.split()).casefold()
+
+
+def keyed_hash(key: bytes, *parts: str) -> str:
+    """HMAC-SHA256 over the parts, hex encoded; parts are length-prefixed so they cannot run together."""
+    mac = hmac.new(key, digestmod=hashlib.sha256)
+    for part in parts:
+        data = part.encode()
+        mac.update(len(data).to_bytes(4, "big"))
+        mac.update(data)
+    return mac.hexdigest()
+
+
+def value_hash(key: bytes, type_: FindingType, value: str) -> str:
+    """The keyed hash an auditor can recompute from a value they type (`douane audit search`)."""
+    return keyed_hash(key, "value", str(type_), normalize_value(type_, value))
