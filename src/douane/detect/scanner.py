@@ -1,0 +1,85 @@
+"""Run every detector over a text and merge their findings into one non-overlapping list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from douane.detect.base import TYPE_PRIORITY, Detector
+from douane.errors import ScanFailed
+from douane.types import Finding
+
+__all__ = ["STRONG_SCORE", "Scanner", "resolve_overlaps"]
+
+# Findings at or above this score are validated (checksum, strict format, keyword + shape);
+# they beat any weaker finding they overlap, whatever its type.
+STRONG_SCORE = 0.85
+
+
+def _rank(f: Finding) -> tuple[int, int, int, float, int, str, str]:
+    """Sort key, best first: validated, more specific type, longer, higher score, then stable."""
+    return (
+        0 if f.score >= STRONG_SCORE else 1,
+        -TYPE_PRIORITY.get(f.type, 0),
+        -(f.end - f.start),
+        -f.score,
+        f.start,
+        f.detector,
+        f.label,
+    )
+
+
+def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
+    """Keep, greedily by rank, every finding that overlaps no better one; sorted by start.
+
+    Deterministic: the result does not depend on detector order.
+    """
+    chosen: list[Finding] = []
+    taken: list[tuple[int, int]] = []
+    for f in sorted(set(findings), key=_rank):
+        if any(f.start < end and start < f.end for start, end in taken):
+            continue
+        chosen.append(f)
+        taken.append((f.start, f.end))
+    chosen.sort(key=lambda f: (f.start, f.end))
+    return chosen
+
+
+class Scanner:
+    """Runs detectors and resolves overlaps; immutable, so one instance serves every thread.
+
+    An exception inside a detector propagates unchanged (the caller fails closed); a detector that
+    returns an out-of-range span raises ScanFailed.
+    """
+
+    __slots__ = ("_detectors",)
+
+    def __init__(self, detectors: Sequence[Detector]) -> None:
+        self._detectors: tuple[Detector, ...] = tuple(detectors)
+
+    @property
+    def detectors(self) -> tuple[Detector, ...]:
+        return self._detectors
+
+    def scan(self, text: str) -> list[Finding]:
+        """Findings in `text`, sorted by start, never overlapping, segment=0."""
+        if not text:
+            return []
+        raw: list[Finding] = []
+        n = len(text)
+        for detector in self._detectors:
+            for f in detector.scan(text):
+                if not 0 <= f.start < f.end <= n:
+                    raise ScanFailed(
+                        f"detector {detector.name!r} returned an invalid span "
+                        f"for a {f.type} finding"
+                    )
+                raw.append(f if f.segment == 0 else replace(f, segment=0))
+        return resolve_overlaps(raw)
+
+    def scan_segments(self, texts: Sequence[str]) -> list[Finding]:
+        """Findings of every text, each carrying its text's index as `segment`."""
+        out: list[Finding] = []
+        for i, text in enumerate(texts):
+            out.extend(replace(f, segment=i) for f in self.scan(text))
+        return out

@@ -1,0 +1,100 @@
+"""Tests for the Scanner: merging, overlap resolution, segments and fail-closed behaviour."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+
+import pytest
+
+from douane.detect import Scanner, resolve_overlaps
+from douane.errors import ScanFailed
+from douane.types import Finding, FindingType, Level
+
+
+class Fixed:
+    """A detector returning fixed findings."""
+
+    def __init__(self, name: str, findings: list[Finding]) -> None:
+        self.name = name
+        self._findings = findings
+
+    def scan(self, text: str) -> Iterable[Finding]:
+        return list(self._findings)
+
+
+def f(start: int, end: int, type_: FindingType, score: float = 1.0, det: str = "d") -> Finding:
+    return Finding(start, end, type_, Level.CONFIDENTIAL, det, score)
+
+
+def test_findings_are_sorted_and_non_overlapping() -> None:
+    a = f(10, 20, FindingType.EMAIL)
+    b = f(0, 5, FindingType.PHONE)
+    s = Scanner([Fixed("x", [a]), Fixed("y", [b])])
+    assert s.scan("x" * 30) == [b, a]
+
+
+def test_container_secret_wins_over_inner_ip() -> None:
+    url = f(0, 40, FindingType.SECRET)
+    ip = f(20, 30, FindingType.IP_ADDRESS)
+    assert resolve_overlaps([ip, url]) == [url]
+
+
+def test_validated_finding_beats_weak_finding_of_more_specific_type() -> None:
+    weak_secret = f(0, 30, FindingType.SECRET, score=0.5)
+    iban = f(2, 24, FindingType.IBAN, score=1.0)
+    assert resolve_overlaps([weak_secret, iban]) == [iban]
+
+
+def test_email_wins_over_person_inside_it() -> None:
+    email = f(0, 20, FindingType.EMAIL)
+    person = f(0, 4, FindingType.PERSON, score=0.9)
+    assert resolve_overlaps([person, email]) == [email]
+
+
+def test_resolution_does_not_depend_on_detector_order() -> None:
+    items = [
+        f(0, 10, FindingType.PHONE),
+        f(5, 15, FindingType.PHONE, det="e"),
+        f(12, 20, FindingType.PERSON),
+    ]
+    assert resolve_overlaps(items) == resolve_overlaps(list(reversed(items)))
+
+
+def test_scan_segments_sets_segment_index() -> None:
+    s = Scanner([Fixed("x", [f(0, 3, FindingType.PERSON)])])
+    out = s.scan_segments(["abcd", "", "efgh"])
+    assert [x.segment for x in out] == [0, 2]
+
+
+def test_detector_exception_propagates() -> None:
+    class Boom:
+        name = "boom"
+
+        def scan(self, text: str) -> Iterable[Finding]:
+            raise RuntimeError("broken")
+
+    with pytest.raises(RuntimeError):
+        Scanner([Boom()]).scan("text")
+
+
+def test_out_of_range_span_fails_closed() -> None:
+    s = Scanner([Fixed("x", [f(0, 99, FindingType.PERSON)])])
+    with pytest.raises(ScanFailed):
+        s.scan("short")
+
+
+def test_scanner_is_thread_safe() -> None:
+    s = Scanner([Fixed("x", [f(0, 3, FindingType.PERSON)])])
+    results: list[list[Finding]] = []
+
+    def work() -> None:
+        for _ in range(200):
+            results.append(s.scan("abcdef"))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r == results[0] for r in results) and len(results) == 800
