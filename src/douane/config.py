@@ -101,9 +101,19 @@ class LedgerSettings(_Frozen):
 
 
 class ProtectSettings(_Frozen):
-    """Fingerprinting of protected documents."""
+    """Fingerprinting of protected documents and tables, and the codename file's reload period."""
 
-    min_matches: int = Field(default=3, gt=0)
+    min_matches: int = Field(default=3, gt=0, description="fingerprint hits that make an excerpt")
+    kgram: int = Field(default=5, ge=2, le=12, description="words per fingerprinted k-gram")
+    window: int = Field(default=3, ge=1, le=50, description="winnowing window (k-grams)")
+    max_gap: int = Field(default=12, ge=1, description="words between hits of one excerpt")
+    background_docs: int = Field(
+        default=5, ge=2, description="a fingerprint in this many documents is boilerplate"
+    )
+    table_min_columns: int = Field(default=2, ge=1, description="columns of one row to flag")
+    codenames_reload_seconds: float = Field(
+        default=5.0, ge=0, description="how often the codename file is checked (0 = never)"
+    )
 
 
 class Config(_Frozen):
@@ -272,7 +282,9 @@ def parse_config(text: str, source: str = "<string>") -> Config:
     except yaml.YAMLError as exc:
         raise ConfigError(f"{source}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
-        raise ConfigError(f"{source}: the top level must be a mapping of keys, found {type(raw).__name__}")
+        raise ConfigError(
+            f"{source}: the top level must be a mapping of keys, found {type(raw).__name__}"
+        )
     raw = _resolve_env(raw, "")
     raw.update(_environment_overrides())
     try:

@@ -16,7 +16,7 @@ _MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL mode and a busy timeout so several processes can share it."""
+    """Create an engine; SQLite gets WAL mode and a busy timeout so processes can share it."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):

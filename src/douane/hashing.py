@@ -26,12 +26,16 @@ def normalize_value(type_: FindingType, value: str) -> str:
     value = unicodedata.normalize("NFKC", value).strip()
     if type_ in _COMPACT_TYPES:
         compact = _SEPARATORS.sub("", value).upper()
-        return "+" + compact[2:] if type_ is FindingType.PHONE and compact.startswith("00") else compact
+        return (
+            "+" + compact[2:]
+            if type_ is FindingType.PHONE and compact.startswith("00")
+            else compact
+        )
     return " ".join(value.split()).casefold()
 
 
 def keyed_hash(key: bytes, *parts: str) -> str:
-    """HMAC-SHA256 over the parts, hex encoded; parts are length-prefixed so they cannot run together."""
+    """HMAC-SHA256 of the parts, hex; parts are length-prefixed so they cannot run together."""
     mac = hmac.new(key, digestmod=hashlib.sha256)
     for part in parts:
         data = part.encode()

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import click
 
+from douane.cli.keys import keys_group
+from douane.cli.serve import serve_command
+
 __all__ = ["ALL"]
 
-ALL: tuple[click.Command, ...] = ()
+ALL: tuple[click.Command, ...] = (
+    keys_group,
+    serve_command,
+)
