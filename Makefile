@@ -1,0 +1,38 @@
+# Douane — developer entry points. `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run demo test lint typecheck bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install Douane with its test extras (idempotent)
+
+run: install  ## the gateway on the embedded defaults (SQLite) with the built-in demo upstream
+	$(BIN)/douane serve --demo
+
+demo: install  ## one request end to end: what the client sent, what the provider received
+	$(BIN)/douane demo
+
+lint: install
+	$(BIN)/ruff check src tests bench
+
+typecheck: install
+	$(BIN)/mypy src
+
+test: install lint  ## the whole suite with the coverage gate
+	$(BIN)/python -m pytest -q --cov=douane --cov-report=term:skip-covered --cov-fail-under=80
+
+bench: install  ## benchmarks (detection needs the bench extra: pip install -e '.[bench]')
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/gateway.py
+	$(BIN)/python bench/scan.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .coverage htmlcov
