@@ -125,11 +125,16 @@ class KeyStore:
         return info
 
 
+def _utc(moment: datetime | None) -> datetime | None:
+    """SQLite hands datetimes back without their zone; they were written in UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
 def _info(row: sa.Row[tuple[object, ...]]) -> KeyInfo:
+    created = _utc(row.created_at)
+    assert created is not None
     return KeyInfo(
-        id=row.id,
-        name=row.name,
-        team=row.team,
-        created_at=row.created_at,
-        revoked_at=row.revoked_at,
+        id=row.id, name=row.name, team=row.team, created_at=created, revoked_at=_utc(row.revoked_at)
     )
