@@ -1,0 +1,5 @@
+"""`python -m douane` runs the command line."""
+
+from douane.cli import main
+
+main()
