@@ -1,14 +1,134 @@
-"""Rule-based detectors (placeholder until the rule engine lands)."""
+"""The rule detector: keyword prefilter, RE2 match, then entropy, allowlist and validator checks."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+
+import ahocorasick
 
 from douane.config import Config
 from douane.detect.base import Detector
+from douane.detect.rulefile import Rule, RuleSet, load_ruleset
+from douane.detect.validators import VALIDATORS, shannon_entropy
+from douane.types import Finding
 
-__all__ = ["rule_detectors"]
+__all__ = ["RuleDetector", "check_examples", "rule_detectors"]
+
+_CONTEXT_WINDOW = 60
+_CONTEXT_BOOST = 0.1
+_MAX_CUTS = 3
+_SEPARATORS = (" ", "-", "/", ".", "(")
+
+
+class RuleDetector:
+    """Runs a RuleSet; rules without keywords always run, the others only when a keyword occurs."""
+
+    name = "rules"
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+        self._always = tuple(r for r in ruleset.rules if not r.keywords)
+        self._keyed = tuple(r for r in ruleset.rules if r.keywords)
+        self._automaton: ahocorasick.Automaton | None = None
+        if self._keyed:
+            owners: dict[str, list[int]] = {}
+            for i, rule in enumerate(self._keyed):
+                for kw in rule.keywords:
+                    owners.setdefault(kw, []).append(i)
+            automaton = ahocorasick.Automaton()
+            for kw, idx in owners.items():
+                automaton.add_word(kw, tuple(idx))
+            automaton.make_automaton()
+            self._automaton = automaton
+
+    def _active(self, lowered: str) -> list[Rule]:
+        if self._automaton is None:
+            return list(self._always)
+        hit: set[int] = set()
+        total = len(self._keyed)
+        for _, idx in self._automaton.iter(lowered):
+            hit.update(idx)
+            if len(hit) == total:
+                break
+        return [*self._always, *(self._keyed[i] for i in sorted(hit))]
+
+    def scan(self, text: str) -> Iterable[Finding]:
+        """Findings of every rule whose regex matches and whose checks pass."""
+        lowered = text.lower()
+        out: list[Finding] = []
+        for rule in self._active(lowered):
+            out.extend(scan_rule(rule, text, lowered))
+        return out
+
+
+def scan_rule(rule: Rule, text: str, lowered: str) -> list[Finding]:
+    """Findings of one rule in `text` (`lowered` is text.lower(), same length for our scripts)."""
+    out: list[Finding] = []
+    deny = rule.pattern.groupindex.get("deny")
+    for m in rule.pattern.finditer(text):
+        start, end = m.span(rule.group)
+        if start < 0 or end <= start or (deny is not None and m.span(deny)[0] >= 0):
+            continue
+        value = text[start:end]
+        if rule.stopwords and any(s in value.lower() for s in rule.stopwords):
+            continue
+        if any(p.search(value) for p in rule.allow_patterns):
+            continue
+        if rule.entropy is not None and shannon_entropy(value) < rule.entropy:
+            continue
+        if rule.validator is not None:
+            end = _validated_end(rule.validator, value, start, _MAX_CUTS if rule.shrink else 0)
+            if end < 0:
+                continue
+            value = text[start:end]
+        score = rule.score
+        if rule.context and score < 1.0 and len(lowered) == len(text):
+            window = lowered[max(0, start - _CONTEXT_WINDOW) : start]
+            if any(c in window for c in rule.context):
+                score = min(1.0, score + _CONTEXT_BOOST)
+        out.append(
+            Finding(start, end, rule.type, rule.level, "rules", round(score, 3), label=rule.id)
+        )
+    return out
+
+
+def _validated_end(validator: str, value: str, start: int, cuts: int) -> int:
+    """End offset of the longest prefix (cut at separators) that passes, or -1.
+
+    Greedy regexes can swallow a following word or number ("DE89 … 00 BANK"); cutting back at
+    up to _MAX_CUTS separators recovers the valid item without lookahead.
+    """
+    check = VALIDATORS[validator]
+    for _ in range(cuts + 1):
+        if check(value):
+            return start + len(value)
+        cut = max(value.rfind(sep) for sep in _SEPARATORS)
+        if cut <= 0:
+            return -1
+        value = value[:cut].rstrip(" -./(")
+    return -1
+
+
+def check_examples(ruleset: RuleSet) -> list[str]:
+    """Every example that fails: a `match` the rule misses or a `no_match` it flags."""
+    problems: list[str] = []
+    for rule in ruleset.rules:
+        for example in rule.examples_match:
+            if not scan_rule(rule, example, example.lower()):
+                problems.append(
+                    f"{rule.source}: {rule.id}: misses match example #"
+                    f"{rule.examples_match.index(example) + 1}"
+                )
+        for example in rule.examples_no_match:
+            if scan_rule(rule, example, example.lower()):
+                problems.append(
+                    f"{rule.source}: {rule.id}: flags no_match example #"
+                    f"{rule.examples_no_match.index(example) + 1}"
+                )
+    return problems
 
 
 def rule_detectors(config: Config) -> Sequence[Detector]:
-    return ()
+    """The registry factory: one RuleDetector over bundled plus configured rule files."""
+    ruleset = load_ruleset(config.detection.rules, config.detection.disabled)
+    return (RuleDetector(ruleset),)

@@ -1,0 +1,149 @@
+"""Named validators a rule can require: checksums from python-stdnum, phones from phonenumbers."""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import re
+from collections import Counter
+from collections.abc import Callable
+
+import phonenumbers
+from stdnum import iban, luhn
+from stdnum.at import vnr as at_vnr
+from stdnum.de import idnr as de_idnr
+from stdnum.es import dni as es_dni
+from stdnum.es import nie as es_nie
+from stdnum.eu import vat as eu_vat
+from stdnum.fr import nir as fr_nir
+from stdnum.it import codicefiscale as it_cf
+from stdnum.nl import bsn as nl_bsn
+
+__all__ = ["VALIDATORS", "shannon_entropy"]
+
+_NON_ALNUM = re.compile(r"[^0-9A-Za-z]")
+# National numbers shorter than this are mostly dates, part numbers and fragments.
+_MIN_NATIONAL_DIGITS = 9
+_PHONE_REGIONS = ("DE", "FR", "GB", "AT", "CH", "BE", "NL", "LU", "IT", "ES", "IE", "US")
+
+
+def _compact(value: str) -> str:
+    return _NON_ALNUM.sub("", value).upper()
+
+
+_CARD_IIN = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[47]|3[068]|6[0245]|35)")
+
+
+def _luhn(value: str) -> bool:
+    """Luhn-valid 13-19 digits starting with a known card network prefix (IIN)."""
+    digits = _compact(value)
+    return (
+        digits.isdigit()
+        and 13 <= len(digits) <= 19
+        and _CARD_IIN.match(digits) is not None
+        and luhn.is_valid(digits)
+    )
+
+
+def _ipv4(value: str) -> bool:
+    parts = value.split(".")
+    return len(parts) == 4 and all(
+        p.isdigit() and int(p) <= 255 and str(int(p)) == p for p in parts
+    )
+
+
+def _ipv6(value: str) -> bool:
+    try:
+        ipaddress.IPv6Address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _iban(value: str) -> bool:
+    return bool(iban.is_valid(_compact(value)))
+
+
+def _vat(value: str) -> bool:
+    compact = _compact(value)
+    if compact.startswith("EL"):
+        compact = "GR" + compact[2:]
+    return bool(eu_vat.is_valid(compact))
+
+
+def _de_ausweis(value: str) -> bool:
+    """German ID card number (ICAO 9303 7-3-1 check digit over 9 characters + 1 check)."""
+    compact = _compact(value)
+    if len(compact) != 10 or not compact[-1].isdigit():
+        return False
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    if any(c not in alphabet for c in compact) or compact[0] not in "CFGHJKLMNPRTVWXYZ":
+        return False
+    total = sum(alphabet.index(c) * w for c, w in zip(compact[:9], (7, 3, 1) * 3, strict=True))
+    return total % 10 == int(compact[-1])
+
+
+def _stdnum(module: object) -> Callable[[str], bool]:
+    def check(value: str) -> bool:
+        return bool(module.is_valid(_compact(value)))  # type: ignore[attr-defined]
+
+    return check
+
+
+_EXTENSION = re.compile(r"-\d{1,5}$")
+
+
+def _phone(value: str) -> bool:
+    """A number phonenumbers accepts as valid, international or in one of our regions.
+
+    A trailing `-12` extension is allowed.
+    """
+    if _phone_number(value):
+        return True
+    return bool(_EXTENSION.search(value)) and _phone_number(_EXTENSION.sub("", value))
+
+
+def _phone_number(value: str) -> bool:
+    raw = value.replace("(0)", "")
+    stripped = raw.lstrip()
+    try:
+        if stripped.startswith(("+", "00")):
+            # The explicit country code is a strong signal: a plausible length is enough.
+            num = phonenumbers.parse("+" + stripped.lstrip("+").removeprefix("00"), None)
+            if phonenumbers.region_code_for_country_code(num.country_code) == "ZZ":
+                return False
+            return phonenumbers.is_valid_number(num) or 7 <= len(str(num.national_number)) <= 12
+        if sum(c.isdigit() for c in raw) < _MIN_NATIONAL_DIGITS:
+            return False
+        for region in _PHONE_REGIONS:
+            if phonenumbers.is_valid_number(phonenumbers.parse(raw, region)):
+                return True
+    except phonenumbers.NumberParseException:
+        return False
+    return False
+
+
+def shannon_entropy(value: str) -> float:
+    """Bits per character of `value` (0 for empty)."""
+    if not value:
+        return 0.0
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in Counter(value).values())
+
+
+VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "luhn": _luhn,
+    "iban": _iban,
+    "vat": _vat,
+    "de_idnr": _stdnum(de_idnr),
+    "de_ausweis": _de_ausweis,
+    "fr_nir": _stdnum(fr_nir),
+    "nl_bsn": _stdnum(nl_bsn),
+    "es_dni": _stdnum(es_dni),
+    "es_nie": _stdnum(es_nie),
+    "it_cf": _stdnum(it_cf),
+    "at_svnr": _stdnum(at_vnr),
+    "phone": _phone,
+    "ipv4": _ipv4,
+    "ipv6": _ipv6,
+}
