@@ -1,0 +1,3 @@
+"""Protected documents and tables: register them as keyed fingerprints and load the index."""
+
+__all__: list[str] = []
