@@ -55,7 +55,12 @@ def douane(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedPro
     """Run the CLI as a user would, in a child process."""
     return subprocess.run(
         [sys.executable, "-m", "douane", *args],
-        cwd=cwd, env=_env(), capture_output=True, text=True, timeout=120, check=check,
+        cwd=cwd,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=check,
     )
 
 
@@ -63,7 +68,10 @@ def _spawn(args: list[str], cwd: Path, name: str, port: int, ready_path: str) ->
     log = cwd / f"{name}.log"
     popen = subprocess.Popen(
         [sys.executable, "-m", "douane", *args],
-        cwd=cwd, env=_env(), stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        cwd=cwd,
+        env=_env(),
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
     )
     process = Process(popen, port, log)
     deadline = time.monotonic() + 30
@@ -81,7 +89,9 @@ def _spawn(args: list[str], cwd: Path, name: str, port: int, ready_path: str) ->
 
 def start_upstream(workdir: Path) -> Process:
     port = free_port()
-    return _spawn(["demo-upstream", "--port", str(port)], workdir, "upstream", port, "/_demo/requests")
+    return _spawn(
+        ["demo-upstream", "--port", str(port)], workdir, "upstream", port, "/_demo/requests"
+    )
 
 
 @dataclass
@@ -97,7 +107,9 @@ class Gateway:
 
 
 def create_key(workdir: Path, config: Path, team: str = "default", name: str = "test") -> str:
-    result = douane("keys", "create", "--config", str(config), "--name", name, "--team", team, cwd=workdir)
+    result = douane(
+        "keys", "create", "--config", str(config), "--name", name, "--team", team, cwd=workdir
+    )
     return result.stdout.strip().splitlines()[-1]
 
 
@@ -107,6 +119,10 @@ def start_gateway(workdir: Path, config_text: str, port: int | None = None) -> G
     config.write_text(config_text)
     port = port or free_port()
     process = _spawn(
-        ["serve", "--config", str(config), "--port", str(port)], workdir, "gateway", port, "/healthz"
+        ["serve", "--config", str(config), "--port", str(port)],
+        workdir,
+        "gateway",
+        port,
+        "/healthz",
     )
     return Gateway(process, config, workdir)

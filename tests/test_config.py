@@ -54,7 +54,9 @@ def test_unknown_key_and_bad_enum_report_path_and_line() -> None:
 
 def test_dangling_provider_reference_names_the_model_and_line() -> None:
     text = "providers: []\nmodels:\n  - {name: a, provider: nope, model: b}\n"
-    with pytest.raises(ConfigError, match=r"models\[0\]\.provider \(line 3\).*unknown provider 'nope'"):
+    with pytest.raises(
+        ConfigError, match=r"models\[0\]\.provider \(line 3\).*unknown provider 'nope'"
+    ):
         parse_config(text, "bad.yaml")
 
 
