@@ -70,11 +70,25 @@ class TeamSpec(_Frozen):
 
 
 class PolicyRule(_Frozen):
-    """Where findings of a level or type may go, and what happens elsewhere."""
+    """Where findings of a level or type may go, and what happens elsewhere.
+
+    `otherwise` applies in every jurisdiction not in `allow`. `reroute` sends the whole request to
+    `reroute_to`, or when that is unset to the first configured model in an allowed jurisdiction.
+    """
 
     allow: tuple[Jurisdiction, ...] = ()
     otherwise: Literal["mask", "redact", "block", "reroute"] = "mask"
     reroute_to: str | None = None
+
+    @model_validator(mode="after")
+    def _check_rule(self) -> PolicyRule:
+        if len(set(self.allow)) != len(self.allow):
+            raise ValueError("allow: a jurisdiction is listed twice")
+        if self.reroute_to is not None and self.otherwise != "reroute":
+            raise ValueError("reroute_to is only used with `otherwise: reroute`")
+        if self.otherwise == "reroute" and not self.allow:
+            raise ValueError("`otherwise: reroute` needs at least one jurisdiction in allow")
+        return self
 
 
 class PolicySpec(_Frozen):

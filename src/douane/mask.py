@@ -1,0 +1,286 @@
+"""Reversible masking: replace each masked finding by a typed, keyed placeholder, each redacted one
+by an irreversible marker, and keep this request's placeholder ↔ value `Mapping`.
+
+Placeholders are `[TYPE_hex]`, the hex being a prefix of HMAC(tenant key, type, normalized value),
+so a value gets the same placeholder on every turn without server-side state. The prefix is 5 hex
+digits, lengthened only when two values of one request would share it, or when the client's own
+text already contains that placeholder (a pasted answer, a log line): mask → restore stays the
+identity in both cases.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from douane._placeholder import (
+    CANDIDATE,
+    MIN_HEX,
+    candidate_key,
+    format_placeholder,
+    is_paired,
+    redaction_marker,
+)
+from douane.errors import ScanFailed
+from douane.hashing import keyed_hash, normalize_value, value_hash
+from douane.types import Action, Finding, FindingType
+
+__all__ = ["Mapping", "MaskResult", "Masker"]
+
+_SENTINEL = "[\x00]"  # stands in for a placeholder while scanning the client's own text
+
+
+class Mapping:
+    """Placeholder ↔ original value for one request; its repr never shows a value."""
+
+    __slots__ = ("_bare", "_by_key", "max_hex")
+
+    def __init__(
+        self, entries: Iterable[tuple[str, str, str]] = (), bare_disabled: Iterable[str] = ()
+    ) -> None:
+        """`entries` are (TYPE, hex, original); a suffix-less `[TYPE]` is restorable only when the
+        type has exactly one entry and is not in `bare_disabled` (the client wrote it literally)."""
+        self._by_key: dict[tuple[str, str], str] = {}
+        per_type: dict[str, list[str]] = defaultdict(list)
+        for type_name, hex_suffix, original in entries:
+            key = (type_name.upper(), hex_suffix.lower())
+            if key in self._by_key:
+                raise ValueError(f"duplicate placeholder for type {key[0]}")
+            self._by_key[key] = original
+            per_type[key[0]].append(original)
+        disabled = set(bare_disabled)
+        self._bare = {
+            t: values[0] for t, values in per_type.items() if len(values) == 1 and t not in disabled
+        }
+        self.max_hex = max((len(h) for _, h in self._by_key), default=0)
+
+    def lookup(self, type_name: str, hex_suffix: str) -> str | None:
+        """The original behind `[TYPE_hex]` (case-insensitive), or None if this request did not
+        produce it."""
+        return self._by_key.get((type_name.upper(), hex_suffix.lower()))
+
+    def bare(self, type_name: str) -> str | None:
+        """The original behind a suffix-less `[TYPE]`, when that is unambiguous."""
+        return self._bare.get(type_name)
+
+    def placeholders(self) -> tuple[str, ...]:
+        """Every placeholder of this request, sorted."""
+        return tuple(sorted(format_placeholder(t, h) for t, h in self._by_key))
+
+    def original(self, placeholder: str) -> str:
+        """The value behind a canonical placeholder. Raises KeyError if it is not in the mapping."""
+        m = CANDIDATE.fullmatch(placeholder)
+        value = self.lookup(*candidate_key(m)) if m and m.group("h") else None
+        if value is None:
+            raise KeyError("not a placeholder of this request")
+        return value
+
+    def items(self) -> Iterator[tuple[tuple[str, str], str]]:
+        """((TYPE, hex), original) pairs, for the restorer."""
+        return iter(self._by_key.items())
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def __repr__(self) -> str:
+        counts = Counter(t for t, _ in self._by_key)
+        inner = ", ".join(f"{t}={n}" for t, n in sorted(counts.items()))
+        return f"Mapping({len(self._by_key)} placeholders{': ' + inner if inner else ''})"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True, slots=True)
+class MaskResult:
+    """Masked copies of the texts (same order), this request's mapping, per-type counts of masked
+    and redacted items, and the keyed hashes of those values (sorted, distinct)."""
+
+    texts: tuple[str, ...]
+    mapping: Mapping
+    counts: dict[str, int]
+    value_hashes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """One region to replace: overlapping findings merged into their union."""
+
+    start: int
+    end: int
+    action: Action
+    type: FindingType
+
+
+_ACTION_RANK = {Action.MASK: 1, Action.REDACT: 2}
+
+
+def _merge(items: list[tuple[Finding, Action]]) -> list[_Span]:
+    """Union overlapping findings; the region takes the strongest action and, among findings with
+    that action, the type of the longest (then highest-level, then alphabetically first) one."""
+    items.sort(key=lambda fa: (fa[0].start, fa[0].end))
+    clusters: list[list[tuple[Finding, Action]]] = []
+    end = -1
+    for fa in items:
+        if clusters and fa[0].start < end:
+            clusters[-1].append(fa)
+            end = max(end, fa[0].end)
+        else:
+            clusters.append([fa])
+            end = fa[0].end
+    spans = []
+    for cluster in clusters:
+        action = max((a for _, a in cluster), key=_ACTION_RANK.__getitem__)
+        best = min(
+            (f for f, a in cluster if a is action),
+            key=lambda f: (f.start - f.end, -f.level.rank, str(f.type)),
+        )
+        spans.append(
+            _Span(cluster[0][0].start, max(f.end for f, _ in cluster), action, best.type)
+        )
+    return spans
+
+
+def _literal_keys(skeletons: Iterable[str]) -> tuple[set[tuple[str, str]], set[str]]:
+    """Every placeholder-like key the client's own text holds, and the bracketed bare types."""
+    keys: set[tuple[str, str]] = set()
+    bare: set[str] = set()
+    for text in skeletons:
+        pos = 0
+        while (m := CANDIDATE.search(text, pos)) is not None:
+            type_name, hex_suffix = candidate_key(m)
+            if hex_suffix:
+                keys.add((type_name, hex_suffix))
+            elif is_paired(m):
+                bare.add(type_name)
+            pos = m.start() + 1
+    return keys, bare
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+class Masker:
+    """Masks and redacts findings with placeholders keyed by the tenant secret."""
+
+    def __init__(self, secret_key: bytes) -> None:
+        self._key = secret_key
+
+    def _full_hex(self, type_name: str, raws: set[str]) -> dict[str, str]:
+        """The long hex each raw value's placeholder is a prefix of. Raw values that normalize
+        alike (`DE89 3704…`, `DE893704…`) share the normalized hash and differ after MIN_HEX, so
+        each restores to exactly what the client wrote."""
+        type_ = FindingType(type_name)
+        by_norm: dict[str, list[str]] = defaultdict(list)
+        for raw in raws:
+            by_norm[normalize_value(type_, raw)].append(raw)
+        out: dict[str, str] = {}
+        for norm, group in by_norm.items():
+            base = keyed_hash(self._key, "placeholder", type_name, norm)
+            if len(group) == 1:
+                out[group[0]] = base
+            else:
+                for raw in group:
+                    out[raw] = base[:MIN_HEX] + keyed_hash(self._key, "raw", type_name, raw)
+        return out
+
+    def _assign(
+        self, type_name: str, raws: set[str], literal: set[tuple[str, str]]
+    ) -> dict[str, str]:
+        """Shortest hex per value that is unique within the request and absent from the client's
+        text; depends only on the set of values, not their order."""
+        full = self._full_hex(type_name, raws)
+        ordered = sorted(full.items(), key=lambda kv: kv[1])
+        out: dict[str, str] = {}
+        for i, (raw, hx) in enumerate(ordered):
+            lcp = 0
+            if i > 0:
+                lcp = max(lcp, _common_prefix(hx, ordered[i - 1][1]))
+            if i + 1 < len(ordered):
+                lcp = max(lcp, _common_prefix(hx, ordered[i + 1][1]))
+            length = max(MIN_HEX, lcp + 1)
+            while (type_name, hx[:length]) in literal:
+                length += 1
+            if length > len(hx):
+                raise ScanFailed(f"masking failed: no unique placeholder for a {type_name} value")
+            out[raw] = hx[:length]
+        return out
+
+    def mask(
+        self, texts: Sequence[str], findings: Sequence[Finding], actions: Sequence[Action]
+    ) -> MaskResult:
+        """Masked copies of `texts` (finding.segment indexes them), one action per finding.
+
+        Raises ScanFailed when findings and actions disagree in number, a finding points outside
+        its text, or an action is unknown (the gateway then refuses the request).
+        """
+        if len(findings) != len(actions):
+            raise ScanFailed(
+                f"masking failed: {len(findings)} findings but {len(actions)} actions"
+            )
+        per_segment: dict[int, list[tuple[Finding, Action]]] = defaultdict(list)
+        for finding, action in zip(findings, actions, strict=True):
+            action = Action(action)
+            if not 0 <= finding.segment < len(texts):
+                raise ScanFailed(f"masking failed: a {finding.type} finding has no segment")
+            if not 0 <= finding.start < finding.end <= len(texts[finding.segment]):
+                raise ScanFailed(f"masking failed: a {finding.type} finding is out of range")
+            if action is not Action.KEEP:
+                per_segment[finding.segment].append((finding, action))
+        if not per_segment:
+            return MaskResult(tuple(texts), Mapping(), {}, ())
+
+        spans = {seg: _merge(items) for seg, items in per_segment.items()}
+        raws: dict[str, set[str]] = defaultdict(set)
+        counts: Counter[str] = Counter()
+        hashes: set[str] = set()
+        for seg, seg_spans in spans.items():
+            text = texts[seg]
+            for span in seg_spans:
+                raw = text[span.start : span.end]
+                counts[str(span.type)] += 1
+                hashes.add(value_hash(self._key, span.type, raw))
+                if span.action is Action.MASK:
+                    raws[str(span.type)].add(raw)
+
+        def render(seg: int, text: str, names: dict[tuple[str, str], str] | None) -> str:
+            if seg not in spans:
+                return text
+            parts: list[str] = []
+            pos = 0
+            for span in spans[seg]:
+                parts.append(text[pos : span.start])
+                type_name = str(span.type)
+                if span.action is Action.REDACT:
+                    parts.append(redaction_marker(type_name))
+                elif names is None:
+                    parts.append(_SENTINEL)
+                else:
+                    parts.append(names[(type_name, text[span.start : span.end])])
+                pos = span.end
+            parts.append(text[pos:])
+            return "".join(parts)
+
+        entries: list[tuple[str, str, str]] = []
+        bare_literal: set[str] = set()
+        names: dict[tuple[str, str], str] = {}
+        if raws:
+            literal, bare_literal = _literal_keys(
+                render(seg, text, None) for seg, text in enumerate(texts)
+            )
+            for type_name, values in raws.items():
+                for raw, hx in self._assign(type_name, values, literal).items():
+                    entries.append((type_name, hx, raw))
+                    names[(type_name, raw)] = format_placeholder(type_name, hx)
+        masked = tuple(render(seg, text, names) for seg, text in enumerate(texts))
+        return MaskResult(
+            texts=masked,
+            mapping=Mapping(entries, bare_literal),
+            counts=dict(sorted(counts.items())),
+            value_hashes=tuple(sorted(hashes)),
+        )
