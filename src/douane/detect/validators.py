@@ -123,6 +123,40 @@ def _phone_number(value: str) -> bool:
     return False
 
 
+_PLACEHOLDER = re.compile(
+    r"^(?:\*+|x+|\.+|-+|#+|_+|<[^>]*>?|\[[^\]]*\]?|\{\{.*|\$\{.*|\$[A-Z_]+|%\(?[A-Za-z_]+.*"
+    r"|(?i:redacted|changeme|change_me|password|passwort|secret|none|null|nil|empty|example"
+    r"|your[-_a-z]*|dummy|placeholder|todo|tbd|masked|hidden|geheim|motdepasse|see[-_ ]?vault"
+    r"|env|required|optional|true|false))$"
+)
+
+
+def _password(value: str) -> bool:
+    """Looks like a real password: 6+ characters, not a placeholder, a digit or symbol in it."""
+    if len(value) < 6 or _PLACEHOLDER.match(value):
+        return False
+    has_digit_or_symbol = any(not c.isalpha() for c in value)
+    return has_digit_or_symbol or len(value) >= 16
+
+
+def _token(value: str) -> bool:
+    """A generic credential: not a placeholder, UUID or bare hex digest, mixed characters."""
+    if _PLACEHOLDER.match(value) or _UUID.match(value) or _HEX.match(value):
+        return False
+    return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
+
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+_HEX = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{128})$", re.I)
+
+
+def _url_password(value: str) -> bool:
+    """A URL whose userinfo password is a real value, not `${VAR}` or `<password>`."""
+    userinfo = value.split("://", 1)[-1].rsplit("@", 1)[0]
+    password = userinfo.split(":", 1)[1] if ":" in userinfo else ""
+    return bool(password) and not _PLACEHOLDER.match(password)
+
+
 def shannon_entropy(value: str) -> float:
     """Bits per character of `value` (0 for empty)."""
     if not value:
@@ -145,5 +179,8 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "at_svnr": _stdnum(at_vnr),
     "phone": _phone,
     "ipv4": _ipv4,
+    "password": _password,
+    "token": _token,
+    "url_password": _url_password,
     "ipv6": _ipv6,
 }
