@@ -1,0 +1,172 @@
+"""Added latency of Douane against calling the same loopback upstream directly, in one run.
+
+Measures, on a 4 KB prompt with personal data:
+  1. end to end over HTTP: p50/p99 of a non-streaming request and time to first token (TTFT) of a
+     streaming one, direct to the demo upstream vs through `douane serve` (real processes);
+  2. in process: the pipeline alone (scan + policy + mask + restore) and the ledger alone
+     (write-ahead begin + finish on SQLite), which the issues bound at 2 ms and 1 ms p50.
+
+Run: .venv/bin/python bench/gateway.py [--requests 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from douane.config import parse_config  # noqa: E402
+from douane.gateway.services import Services, build_services  # noqa: E402
+from douane.restore import restore_text  # noqa: E402
+from douane.types import Outcome, RequestRecord  # noqa: E402
+from tests.harness import create_key, start_gateway, start_upstream  # noqa: E402
+
+PARAGRAPH = (
+    "Hallo Frau Schneider, bitte überweisen Sie den Betrag an IBAN DE89 3704 0044 0532 0130 00 "
+    "und schicken Sie die Bestätigung an anna.schmidt@example.de oder rufen Sie +49 151 2345 6789 "
+    "an. The supplier memo for the Q3 review says lead times grow by two weeks; please summarise "
+    "the main risks for the production plan and list the open questions for the next meeting. "
+)
+PROMPT = (PARAGRAPH * (4096 // len(PARAGRAPH) + 1))[:4096]
+CONFIG = """\
+database: sqlite:///{workdir}/douane.db
+secret_key: bench-secret
+providers:
+  - {{name: up, kind: openai, base_url: "{upstream}/v1", jurisdiction: US}}
+models:
+  - {{name: gpt-bench, provider: up, model: echo}}
+"""
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def timed(n: int, call: Callable[[], None]) -> list[float]:
+    samples = []
+    for _ in range(n):
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def chat(client: httpx.Client, url: str, headers: dict[str, str], model: str) -> None:
+    body = {"model": model, "messages": [{"role": "user", "content": PROMPT}]}
+    response = client.post(url, json=body, headers=headers)
+    response.raise_for_status()
+
+
+def first_token(client: httpx.Client, url: str, headers: dict[str, str], model: str) -> float:
+    body = {"model": model, "stream": True, "messages": [{"role": "user", "content": PROMPT}]}
+    start = time.perf_counter()
+    with client.stream("POST", url, json=body, headers={**headers, "x-demo-chunk": "64"}) as r:
+        for line in r.iter_lines():
+            if line.startswith("data:") and '"content"' in line:
+                ttft = (time.perf_counter() - start) * 1000
+                break
+        for _ in r.iter_bytes():
+            pass
+    return ttft
+
+
+def http_bench(n: int, workdir: Path) -> None:
+    upstream = start_upstream(workdir)
+    gateway = start_gateway(workdir / "gw", CONFIG.format(workdir=workdir, upstream=upstream.url))
+    key = create_key(gateway.workdir, gateway.config)
+    auth = {"authorization": f"Bearer {key}"}
+    direct = (upstream.url + "/v1/chat/completions", {}, "echo")
+    douane = (gateway.url + "/v1/chat/completions", auth, "gpt-bench")
+    try:
+        with httpx.Client(timeout=30) as client:
+            for url, headers, model in (direct, douane):  # warm up both paths
+                for _ in range(20):
+                    chat(client, url, headers, model)
+            results = {}
+            for name, (url, headers, model) in (("direct", direct), ("douane", douane)):
+                results[name] = (
+                    timed(n, lambda u=url, h=headers, m=model: chat(client, u, h, m)),
+                    [first_token(client, url, headers, model) for _ in range(n // 2)],
+                )
+    finally:
+        gateway.process.stop()
+        upstream.stop()
+    print(f"HTTP, 4 KB prompt, {n} sequential requests (ms)")
+    print(f"{'':8} {'p50':>8} {'p99':>8} {'TTFT p50':>9} {'TTFT p99':>9}")
+    for name, (plain, ttft) in results.items():
+        print(
+            f"{name:8} {percentile(plain, .5):8.2f} {percentile(plain, .99):8.2f} "
+            f"{percentile(ttft, .5):9.2f} {percentile(ttft, .99):9.2f}"
+        )
+    (d_plain, d_ttft), (g_plain, g_ttft) = results["direct"], results["douane"]
+    print(
+        f"added by Douane: p50 {percentile(g_plain, .5) - percentile(d_plain, .5):+.2f} ms "
+        f"(ratio {percentile(g_plain, .5) / percentile(d_plain, .5):.2f}x), "
+        f"TTFT p50 {percentile(g_ttft, .5) - percentile(d_ttft, .5):+.2f} ms "
+        f"(ratio {percentile(g_ttft, .5) / percentile(d_ttft, .5):.2f}x)"
+    )
+
+
+def in_process_bench(n: int, workdir: Path) -> None:
+    config = parse_config(
+        CONFIG.format(workdir=workdir, upstream="http://127.0.0.1:9"), "<bench>"
+    )
+    services = build_services(config)
+    texts = [PROMPT]
+
+    def pipeline() -> None:
+        findings = services.scanner.scan_segments(texts)
+        decision = services.policy.decide("default", "gpt-bench", findings)
+        masked = services.masker.mask(texts, findings, decision.actions)
+        restore_text(masked.mapping, masked.texts[0], "text")
+
+    ids = iter(range(10**9))
+
+    def ledger() -> None:
+        rid = f"req-{next(ids)}"
+        record = RequestRecord(rid, "default", "k1", "chat", "gpt-bench", None, "mask")
+        asyncio.run(_ledger_pair(services, record))
+
+    for _ in range(50):
+        pipeline()
+    pipe = timed(n * 3, pipeline)
+    base = timed(n, lambda: asyncio.run(_noop()))
+    led = [x - statistics.median(base) for x in timed(n, ledger)]
+    print(f"\nIn process, 4 KB prompt, {n * 3} runs (ms)")
+    print(f"pipeline (scan+policy+mask+restore): p50 {percentile(pipe, .5):.3f}  "
+          f"p99 {percentile(pipe, .99):.3f}   (bar: p50 <= 2 ms)")
+    print(f"ledger begin+finish (SQLite):        p50 {percentile(led, .5):.3f}  "
+          f"p99 {percentile(led, .99):.3f}   (bar: p50 <= 1 ms)")
+    asyncio.run(services.aclose())
+
+
+async def _noop() -> None:
+    return None
+
+
+async def _ledger_pair(services: Services, record: RequestRecord) -> None:
+    await services.ledger.begin(record)
+    await services.ledger.finish(Outcome(record.request_id, "ok", 200))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        http_bench(args.requests, Path(tmp))
+        in_process_bench(args.requests, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
