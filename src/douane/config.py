@@ -107,10 +107,14 @@ class DetectionSettings(_Frozen):
 
 
 class LedgerSettings(_Frozen):
-    """The audit ledger's signing key."""
+    """The audit ledger's signing key and durability."""
 
     signing_key: str | None = Field(
         default="auto", description="Ed25519 key: auto | env:NAME | file:PATH | base64 seed"
+    )
+    fsync: bool = Field(
+        default=False,
+        description="SQLite: fsync every ledger commit (survives power loss; costs ~1 ms)",
     )
 
 
