@@ -8,12 +8,21 @@ from douane.dialects.parse import parse_request
 from douane.dialects.render import render_request
 from douane.dialects.response import render_response, usage_of
 from douane.dialects.rewrite import rewrite_response_texts
+from douane.dialects.sse import SSEDecoder, SSEEvent, encode_sse
+from douane.dialects.stream_rewrite import StreamTextRewriter, TextStage
+from douane.dialects.stream_translate import StreamTranslator
 
 __all__ = [
     "Conversation",
     "Dialect",
     "Endpoint",
+    "SSEDecoder",
+    "SSEEvent",
+    "StreamTextRewriter",
+    "StreamTranslator",
     "TextKind",
+    "TextStage",
+    "encode_sse",
     "parse_request",
     "render_error",
     "render_request",

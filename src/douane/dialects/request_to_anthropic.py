@@ -12,11 +12,22 @@ __all__ = ["openai_to_anthropic_request"]
 # Request keys we translate; any other key with a non-default value raises UnsupportedFeature.
 _HANDLED = frozenset(
     {
-        "model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens",
-        "temperature", "top_p", "stop", "tools", "tool_choice", "parallel_tool_calls", "user",
+        "model",
+        "messages",
+        "stream",
+        "stream_options",
+        "max_tokens",
+        "max_completion_tokens",
+        "temperature",
+        "top_p",
+        "stop",
+        "tools",
+        "tool_choice",
+        "parallel_tool_calls",
+        "user",
         "metadata",
     }
-)  # fmt: skip
+)
 # Keys whose listed values mean "the default", so they translate to nothing.
 _HARMLESS: dict[str, tuple[Any, ...]] = {
     "n": (1,),
@@ -68,8 +79,12 @@ def _tool_use(call: JSON, path: Path) -> JSON:
         raise bad((*path, "function", "arguments"), "is not valid JSON") from None
     if not isinstance(args, dict):
         raise bad((*path, "function", "arguments"), "must be a JSON object")
-    return {"type": "tool_use", "id": call.get("id") or f"call_{path[-1]}", "name": func["name"],
-            "input": args}  # fmt: skip
+    return {
+        "type": "tool_use",
+        "id": call.get("id") or f"call_{path[-1]}",
+        "name": func["name"],
+        "input": args,
+    }
 
 
 def _append(messages: list[JSON], role: str, blocks: list[JSON]) -> None:

@@ -11,10 +11,19 @@ __all__ = ["anthropic_to_openai_request"]
 
 _HANDLED = frozenset(
     {
-        "model", "messages", "system", "max_tokens", "stream", "temperature", "top_p",
-        "stop_sequences", "tools", "tool_choice", "metadata",
+        "model",
+        "messages",
+        "system",
+        "max_tokens",
+        "stream",
+        "temperature",
+        "top_p",
+        "stop_sequences",
+        "tools",
+        "tool_choice",
+        "metadata",
     }
-)  # fmt: skip
+)
 
 
 def _image(block: JSON, path: Path) -> JSON:

@@ -47,8 +47,10 @@ def usage_of(dialect: Dialect, body: JSON) -> tuple[int | None, int | None]:
         return None, None
     if dialect == "openai":
         return _int(usage.get("prompt_tokens")), _int(usage.get("completion_tokens"))
-    parts = [_int(usage.get(k)) for k in ("input_tokens", "cache_creation_input_tokens",
-                                          "cache_read_input_tokens")]  # fmt: skip
+    parts = [
+        _int(usage.get(k))
+        for k in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
+    ]
     tokens_in = None if parts[0] is None else sum(p or 0 for p in parts)
     return tokens_in, _int(usage.get("output_tokens"))
 
@@ -77,8 +79,14 @@ def _openai_to_anthropic(body: JSON, model: str) -> JSON:
         try:
             func = call["function"]
             args = json.loads(func["arguments"] or "{}")
-            content.append({"type": "tool_use", "id": call.get("id") or f"toolu_{k}",
-                            "name": func["name"], "input": args})  # fmt: skip
+            content.append(
+                {
+                    "type": "tool_use",
+                    "id": call.get("id") or f"toolu_{k}",
+                    "name": func["name"],
+                    "input": args,
+                }
+            )
         except (KeyError, TypeError, json.JSONDecodeError):
             raise _malformed(f"choices[0].message.tool_calls[{k}]") from None
     tokens_in, tokens_out = usage_of("openai", body)
@@ -106,8 +114,13 @@ def _anthropic_to_openai(body: JSON, model: str) -> JSON:
             texts.append(block["text"])
         elif kind == "tool_use" and isinstance(block.get("input"), dict):
             args = json.dumps(block["input"], ensure_ascii=False)
-            calls.append({"id": block.get("id"), "type": "function",
-                          "function": {"name": block.get("name"), "arguments": args}})  # fmt: skip
+            calls.append(
+                {
+                    "id": block.get("id"),
+                    "type": "function",
+                    "function": {"name": block.get("name"), "arguments": args},
+                }
+            )
         elif kind not in ("thinking", "redacted_thinking"):
             raise _malformed(f"content[{j}]")
     message: JSON = {"role": "assistant", "content": "".join(texts) if texts or not calls else None}
@@ -117,8 +130,11 @@ def _anthropic_to_openai(body: JSON, model: str) -> JSON:
     tokens_in, tokens_out = usage_of("anthropic", body)
     usage = None
     if tokens_in is not None or tokens_out is not None:
-        usage = {"prompt_tokens": tokens_in or 0, "completion_tokens": tokens_out or 0,
-                 "total_tokens": (tokens_in or 0) + (tokens_out or 0)}  # fmt: skip
+        usage = {
+            "prompt_tokens": tokens_in or 0,
+            "completion_tokens": tokens_out or 0,
+            "total_tokens": (tokens_in or 0) + (tokens_out or 0),
+        }
     stop = body.get("stop_reason")
     return {
         "id": f"chatcmpl-{body.get('id', '')}",

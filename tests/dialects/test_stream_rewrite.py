@@ -1,0 +1,118 @@
+"""Tests for douane.dialects.stream_rewrite with a stage that holds text back."""
+
+from __future__ import annotations
+
+import json
+
+from douane.dialects import SSEEvent, StreamTextRewriter, StreamTranslator, TextKind
+from tests.dialects._streams import (
+    accumulate_anthropic,
+    accumulate_openai,
+    anthropic_stream,
+    openai_stream,
+)
+
+TEXT = "Dear <P1>, call <P2> now"
+WANT = "Dear ALICE, call BOB now"
+ARGS = '{"to": "<P1>", "n": 1}'
+WANT_ARGS = {"to": "ALICE", "n": 1}
+_VALUES = {"<P1>": "ALICE", "<P2>": "BOB"}
+
+
+class HoldBack:
+    """Replaces <Pn> placeholders; holds back an unfinished `<...` across deltas."""
+
+    def __init__(self, kind: TextKind) -> None:
+        self.kind = kind
+        self.pending = ""
+
+    def feed(self, text: str) -> str:
+        buf = self.pending + text
+        cut = buf.rfind("<")
+        if cut != -1 and ">" not in buf[cut:]:
+            buf, self.pending = buf[:cut], buf[cut:]
+        else:
+            self.pending = ""
+        for key, value in _VALUES.items():
+            buf = buf.replace(key, value)
+        return buf
+
+    def flush(self) -> str:
+        out, self.pending = self.pending, ""
+        return out
+
+
+def _splits(text: str) -> list[list[str]]:
+    return [[text[:i], text[i:j], text[j:]] for i in range(len(text)) for j in (i + 1, i + 3)]
+
+
+def _rewrite(dialect: str, events: list[SSEEvent]) -> tuple[list[SSEEvent], int]:
+    kinds: list[TextKind] = []
+
+    def make(kind: TextKind) -> HoldBack:
+        kinds.append(kind)
+        return HoldBack(kind)
+
+    rw = StreamTextRewriter(dialect, make)  # type: ignore[arg-type]
+    out: list[SSEEvent] = []
+    for ev in events:
+        got = rw.feed(ev)
+        assert got, "every event yields output at once (no delay)"
+        out += got
+    return out + rw.flush(), len(kinds)
+
+
+def test_openai_text_and_arguments_restored_at_every_split() -> None:
+    for pieces in _splits(TEXT):
+        for arg_pieces in ([ARGS], [ARGS[:9], ARGS[9:11], ARGS[11:]]):
+            events = openai_stream(pieces, tool_args=arg_pieces)
+            out, stages = _rewrite("openai", events)
+            completion, _ = accumulate_openai(out)
+            message = completion.choices[0].message
+            assert message.content == WANT, pieces
+            args = message.tool_calls[0].function.arguments  # type: ignore[index,union-attr]
+            assert json.loads(args) == WANT_ARGS
+            assert stages == 2
+
+
+def test_anthropic_text_and_input_json_restored_at_every_split() -> None:
+    for pieces in _splits(TEXT):
+        events = anthropic_stream(pieces, tool_args=[ARGS[:10], ARGS[10:]])
+        out, _ = _rewrite("anthropic", events)
+        message = accumulate_anthropic(out)
+        assert message.content[0].text == WANT, pieces  # type: ignore[union-attr]
+        assert message.content[1].input == WANT_ARGS  # type: ignore[union-attr]
+
+
+def test_held_text_is_released_before_the_closing_event() -> None:
+    events = anthropic_stream(["hi <P", "1"])  # never closed: "<P1" stays pending
+    out, _ = _rewrite("anthropic", events)
+    types = [json.loads(e.data)["type"] for e in out]
+    stop = types.index("content_block_stop")
+    assert types[stop - 1] == "content_block_delta"
+    assert json.loads(out[stop - 1].data)["delta"]["text"] == "<P1"
+
+
+def test_openai_finish_chunk_carrying_content_flushes_inline() -> None:
+    chunk = {
+        "id": "c",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": "m",
+        "choices": [{"index": 0, "delta": {"content": "x <P"}, "finish_reason": "stop"}],
+    }
+    out, _ = _rewrite("openai", [SSEEvent(None, json.dumps(chunk)), SSEEvent(None, "[DONE]")])
+    assert json.loads(out[0].data)["choices"][0]["delta"]["content"] == "x <P"
+    assert out[-1].data == "[DONE]" and len(out) == 2
+
+
+def test_rewriter_after_translator_pipeline() -> None:
+    tr = StreamTranslator("anthropic", "openai", "m")
+    rw = StreamTextRewriter("openai", HoldBack)
+    out = []
+    for ev in anthropic_stream(["Dear <", "P1>, call <P2", "> now"]):
+        for translated in tr.feed(ev):
+            out += rw.feed(translated)
+    out += rw.flush()
+    completion, _ = accumulate_openai(out)
+    assert completion.choices[0].message.content == WANT
