@@ -135,9 +135,7 @@ def _merge(items: list[tuple[Finding, Action]]) -> list[_Span]:
             (f for f, a in cluster if a is action),
             key=lambda f: (f.start - f.end, -f.level.rank, str(f.type)),
         )
-        spans.append(
-            _Span(cluster[0][0].start, max(f.end for f, _ in cluster), action, best.type)
-        )
+        spans.append(_Span(cluster[0][0].start, max(f.end for f, _ in cluster), action, best.type))
     return spans
 
 
@@ -220,9 +218,7 @@ class Masker:
         its text, or an action is unknown (the gateway then refuses the request).
         """
         if len(findings) != len(actions):
-            raise ScanFailed(
-                f"masking failed: {len(findings)} findings but {len(actions)} actions"
-            )
+            raise ScanFailed(f"masking failed: {len(findings)} findings but {len(actions)} actions")
         per_segment: dict[int, list[tuple[Finding, Action]]] = defaultdict(list)
         for finding, action in zip(findings, actions, strict=True):
             action = Action(action)

@@ -181,15 +181,11 @@ class Policy:
 
 
 def _actions(outcomes: Sequence[str]) -> tuple[Action, ...]:
-    return tuple(
-        Action.REDACT if o in ("block", "reroute") else Action(o) for o in outcomes
-    )
+    return tuple(Action.REDACT if o in ("block", "reroute") else Action(o) for o in outcomes)
 
 
 def _describe(findings: Sequence[Finding]) -> str:
     """`SECRET (secret) ×2, CODENAME (secret)`: types and levels only, sorted."""
     counts = Counter((str(f.type), str(f.level)) for f in findings)
-    parts = [
-        f"{t} ({lv})" + (f" ×{n}" if n > 1 else "") for (t, lv), n in sorted(counts.items())
-    ]
+    parts = [f"{t} ({lv})" + (f" ×{n}" if n > 1 else "") for (t, lv), n in sorted(counts.items())]
     return ", ".join(parts)
