@@ -6,6 +6,7 @@ import click
 
 from douane.cli.demo import demo_command
 from douane.cli.keys import keys_group
+from douane.cli.protect import protect_group
 from douane.cli.serve import serve_command
 
 __all__ = ["ALL"]
@@ -13,5 +14,6 @@ __all__ = ["ALL"]
 ALL: tuple[click.Command, ...] = (
     demo_command,
     keys_group,
+    protect_group,
     serve_command,
 )

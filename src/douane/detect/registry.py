@@ -30,9 +30,23 @@ def _person(config: Config, engine: Engine | None) -> Sequence[Detector]:
     return person_detectors(config)
 
 
+def _codename(config: Config, engine: Engine | None) -> Sequence[Detector]:
+    from douane.detect.codename import codename_detectors
+
+    return codename_detectors(config, engine)
+
+
+def _protect(config: Config, engine: Engine | None) -> Sequence[Detector]:
+    from douane.detect.fingerprint import protect_detectors
+
+    return protect_detectors(config, engine)
+
+
 FACTORIES: tuple[DetectorFactory, ...] = (
     _rules,
     _person,
+    _codename,
+    _protect,
 )
 
 

@@ -65,13 +65,14 @@ def register_paths(
     config: Config,
     store: ProtectStore,
     paths: Sequence[Path],
-    label: str,
+    label: str | None,
     level: Level,
     progress: Callable[[int], None] | None = None,
 ) -> RegisterReport:
     """Fingerprint every file under `paths` and store the fingerprints in batches.
 
-    Calls `progress(1)` per file. Raises BadRequest for a missing path or an unreadable PDF/DOCX.
+    Without a label, each document is labelled with its file name's stem. Calls `progress(1)`
+    per file. Raises BadRequest for a missing path or an unreadable PDF/DOCX.
     """
     secret = config.resolved_secret_key()
     hasher = Hasher(secret, DOC_PURPOSE, config.protect.kgram)
@@ -83,7 +84,8 @@ def register_paths(
             report.skipped.append(str(path))
         else:
             doc = fingerprint_document(
-                text, str(path), label, level, hasher, config.protect.window, secret
+                text, str(path.resolve()), label or path.stem, level, hasher,
+                config.protect.window, secret,
             )
             if doc.fingerprints.size == 0:
                 report.too_short.append(str(path))
@@ -149,7 +151,7 @@ def register_table(
             lengths.add(len(value))
     digest = keyed_hash(secret, "protect-table", ",".join(columns), *map(str, hashes))
     table = NewTable(
-        name=str(path),
+        name=str(path.resolve()),
         label=label,
         level=level,
         content_hash=digest,
