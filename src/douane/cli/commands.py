@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import click
 
+from douane.cli.audit import audit_group
 from douane.cli.demo import demo_command
 from douane.cli.keys import keys_group
 from douane.cli.policy import policy_group
+from douane.cli.protect import protect_group
 from douane.cli.serve import serve_command
 
 __all__ = ["ALL"]
 
 ALL: tuple[click.Command, ...] = (
+    audit_group,
     demo_command,
     keys_group,
     policy_group,
+    protect_group,
     serve_command,
 )
