@@ -6,6 +6,7 @@ import click
 
 from douane.cli.audit import audit_group
 from douane.cli.demo import demo_command
+from douane.cli.demo_upstream import demo_upstream_command
 from douane.cli.keys import keys_group
 from douane.cli.policy import policy_group
 from douane.cli.protect import protect_group
@@ -16,6 +17,7 @@ __all__ = ["ALL"]
 ALL: tuple[click.Command, ...] = (
     audit_group,
     demo_command,
+    demo_upstream_command,
     keys_group,
     policy_group,
     protect_group,
