@@ -21,23 +21,31 @@ I64 = npt.NDArray[np.int64]
 class _Postings:
     """Keys -> lists of int payloads: a single payload is stored inline, several in a CSR array."""
 
-    __slots__ = ("_flat", "_offsets", "table")
+    __slots__ = ("_flat", "_offsets", "dropped", "kept", "table")
 
-    def __init__(self, keys: U64, payloads: I64) -> None:
-        order = np.argsort(keys, kind="stable")
+    def __init__(self, keys: U64, payloads: I64, max_count: int | None = None) -> None:
+        """Group `payloads` by key; keys held by `max_count` or more payloads are dropped."""
+        order = np.argsort(keys)
         keys, payloads = keys[order], payloads[order]
-        uniq, first, counts = np.unique(keys, return_index=True, return_counts=True)
-        multi = counts > 1
-        values = payloads[first].copy()
+        del order
+        if keys.size:
+            starts = np.concatenate(([0], np.nonzero(keys[1:] != keys[:-1])[0] + 1))
+        else:
+            starts = np.empty(0, dtype=np.int64)
+        counts = np.diff(np.concatenate((starts, [keys.size])))
+        keep = counts < max_count if max_count is not None else np.ones(counts.size, bool)
+        self.dropped = int((~keep).sum())
+        multi = keep & (counts > 1)
+        values = payloads[starts].astype(np.int64)
         multi_idx = np.nonzero(multi)[0]
         values[multi_idx] = -2 - np.arange(multi_idx.size)
+        in_multi = np.repeat(multi, counts)
+        self._flat = payloads[in_multi]
         self._offsets = np.concatenate(([0], np.cumsum(counts[multi_idx]))).astype(np.int64)
-        self._flat = (
-            np.concatenate([payloads[first[i] : first[i] + counts[i]] for i in multi_idx])
-            if multi_idx.size
-            else np.empty(0, dtype=np.int64)
-        )
-        self.table = HashTable(uniq, values)
+        self.kept = int(counts[keep].sum())
+        uniq = keys[starts[keep]]
+        del keys, payloads, starts, in_multi
+        self.table = HashTable(uniq, values[keep], presorted=True)
 
     @property
     def nbytes(self) -> int:
@@ -68,19 +76,14 @@ class ExcerptIndex:
         self.docs = tuple(_Doc(d.id, d.label, d.level) for d in docs)
         if docs:
             keys = np.concatenate([d.fingerprints for d in docs])
-            owners = np.concatenate(
-                [np.full(d.fingerprints.size, i, dtype=np.int64) for i, d in enumerate(docs)]
+            owners = np.repeat(
+                np.arange(len(docs), dtype=np.int32), [d.fingerprints.size for d in docs]
             )
         else:
-            keys, owners = np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
-        uniq, counts = np.unique(keys, return_counts=True)
-        common = uniq[counts >= background_docs]
-        self.background = int(common.size)
-        if common.size:
-            keep = ~np.isin(keys, common)
-            keys, owners = keys[keep], owners[keep]
-        self.fingerprints = int(keys.size)
-        self._postings = _Postings(keys, owners)
+            keys, owners = np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int32)
+        self._postings = _Postings(keys, owners, max_count=background_docs)
+        self.background = self._postings.dropped
+        self.fingerprints = self._postings.kept
 
     @property
     def nbytes(self) -> int:
