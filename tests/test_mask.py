@@ -9,7 +9,7 @@ import pytest
 
 import douane.mask as mask_module
 from douane.errors import ScanFailed
-from douane.hashing import value_hash
+from douane.hashing import keyed_hash, value_hash
 from douane.mask import Mapping, Masker, MaskResult
 from douane.restore import restore_text
 from douane.types import Action, Finding, FindingType, Level
@@ -80,12 +80,12 @@ def test_variants_of_one_normalized_value_in_one_request_restore_exactly() -> No
 def test_colliding_hash_prefixes_are_lengthened_until_unique(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = mask_module.keyed_hash
+    real = mask_module.Masker._hash
 
-    def colliding(key: bytes, *parts: str) -> str:
-        return "abcdef0" + real(key, *parts)
+    def colliding(self: Masker, *parts: str) -> str:
+        return "abcdef0" + real(self, *parts)
 
-    monkeypatch.setattr(mask_module, "keyed_hash", colliding)
+    monkeypatch.setattr(mask_module.Masker, "_hash", colliding)
     text = "Anna, Max und Eva"
     findings = [
         _finding(0, 4, FindingType.PERSON),
@@ -233,6 +233,14 @@ def test_mapping_repr_and_str_never_show_values() -> None:
         result.mapping.original("[PERSON_00000]")
 
 
+@pytest.mark.parametrize("key", [b"", b"k", b"x" * 64, b"y" * 65, bytes(range(200))])
+def test_fast_hmac_equals_keyed_hash(key: bytes) -> None:
+    fast = mask_module._Hmac(key)
+    for parts in [("value", "PERSON", "anna"), ("placeholder", "IBAN", "DE89"), ("a", "", "é€")]:
+        assert fast(*parts) == keyed_hash(key, *parts)
+        assert Masker(key)._hash(*parts) == keyed_hash(key, *parts)
+
+
 def test_mapping_rejects_duplicate_keys() -> None:
     with pytest.raises(ValueError):
         Mapping([("PERSON", "abcde", "x"), ("person", "ABCDE", "y")])
@@ -245,6 +253,7 @@ def test_mapping_rejects_duplicate_keys() -> None:
         (["Anna"], [_finding(0, 9, FindingType.PERSON)], [Action.MASK]),
         (["Anna"], [_finding(2, 2, FindingType.PERSON)], [Action.MASK]),
         (["Anna"], [_finding(0, 4, FindingType.PERSON, segment=1)], [Action.MASK]),
+        (["Anna"], [_finding(0, 4, FindingType.PERSON)], ["shred"]),
     ],
 )
 def test_mask_fails_closed_on_inconsistent_input(

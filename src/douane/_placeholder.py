@@ -10,6 +10,8 @@ makes mask → restore the identity.
 from __future__ import annotations
 
 import re
+import string
+from bisect import bisect_left
 
 from douane.types import FindingType
 
@@ -17,6 +19,7 @@ __all__ = [
     "CANDIDATE",
     "MIN_HEX",
     "TYPE_NAMES",
+    "CandidateFinder",
     "candidate_key",
     "format_placeholder",
     "is_paired",
@@ -34,7 +37,7 @@ _TYPES = "|".join(re.escape(name) for name in TYPE_NAMES)
 # separator + hex suffix, and an optional closing bracket.
 CANDIDATE = re.compile(
     rf"(?:(?P<o>[\[(<{{])|(?<!\w))(?P<t>{_TYPES})(?:(?P<s>[_-])(?P<h>[0-9a-f]+))?(?P<c>[\])>}}])?",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 
 
@@ -48,7 +51,14 @@ def _prefix_chain(word: str, tail: str) -> str:
 
 _PREFIXES = "|".join(_prefix_chain(name, "(?:[_-][0-9a-f]*)?") for name in TYPE_NAMES)
 # A suffix of the text that is still the beginning of a candidate (the stream must wait for more).
-_VIABLE = re.compile(rf"(?:[\[(<{{](?:{_PREFIXES})?|(?<!\w)(?:{_PREFIXES}))\Z", re.IGNORECASE)
+_VIABLE = re.compile(
+    rf"(?:[\[(<{{](?:{_PREFIXES})?|(?<!\w)(?:{_PREFIXES}))\Z", re.IGNORECASE | re.ASCII
+)
+_OPEN = "[(<{"
+_RUN = string.ascii_letters + string.digits + "_-"
+_RUN_SET = frozenset(_RUN)
+_LOWER_TYPES = tuple(name.lower() for name in TYPE_NAMES)
+_SMALL = 64  # below this many characters a plain regex search is cheaper than the prefilter
 
 
 def format_placeholder(type_name: str, hex_suffix: str) -> str:
@@ -74,5 +84,60 @@ def candidate_key(match: re.Match[str]) -> tuple[str, str]:
 def viable_tail(text: str, start: int, max_len: int) -> int | None:
     """Index of the earliest suffix of `text` (beginning at or after `start`, at most `max_len`
     long) that could still grow into a placeholder, or None."""
-    m = _VIABLE.search(text, max(start, len(text) - max_len))
-    return m.start() if m else None
+    if not text or (text[-1] not in _RUN_SET and text[-1] not in _OPEN):
+        return None
+    low = max(start, len(text) - max_len)
+    window = text[low:]
+    run = len(window) - len(window.rstrip(_RUN))
+    run_start = len(text) - run
+    # A candidate starts at an opening bracket or at a word boundary: the start of the trailing
+    # run of word characters or just after a `-` inside it.
+    positions = [run_start - 1] if run_start - 1 >= low and text[run_start - 1] in _OPEN else []
+    if run:
+        positions.append(run_start)
+        i = text.find("-", run_start, len(text) - 1)
+        while i != -1:
+            positions.append(i + 1)
+            i = text.find("-", i + 1, len(text) - 1)
+    for pos in positions:
+        if _VIABLE.match(text, pos):
+            return pos
+    return None
+
+
+class CandidateFinder:
+    """`CANDIDATE.search` over one text, sped up by a case-insensitive substring prefilter: a
+    candidate can only start at a type name or at the bracket just before one."""
+
+    __slots__ = ("_starts", "_text")
+
+    def __init__(self, text: str, pos: int = 0) -> None:
+        self._text = text
+        self._starts: list[int] | None = None
+        if len(text) - pos >= _SMALL:
+            lowered = text.lower()
+            if len(lowered) == len(text):  # else offsets shift: fall back to the plain search
+                self._starts = _starts(text, lowered, pos)
+
+    def search(self, pos: int) -> re.Match[str] | None:
+        """The leftmost candidate starting at or after `pos`, exactly as `CANDIDATE.search`."""
+        if self._starts is None:
+            return CANDIDATE.search(self._text, pos)
+        starts = self._starts
+        for i in range(bisect_left(starts, pos), len(starts)):
+            m = CANDIDATE.match(self._text, starts[i])
+            if m is not None:
+                return m
+        return None
+
+
+def _starts(text: str, lowered: str, pos: int) -> list[int]:
+    found: set[int] = set()
+    for name in _LOWER_TYPES:
+        i = lowered.find(name, pos)
+        while i != -1:
+            found.add(i)
+            if i - 1 >= pos and text[i - 1] in _OPEN:
+                found.add(i - 1)
+            i = lowered.find(name, i + 1)
+    return sorted(found)

@@ -12,13 +12,19 @@ import json
 import re
 from typing import Literal
 
-from douane._placeholder import CANDIDATE, TYPE_NAMES, candidate_key, is_paired, viable_tail
+from douane._placeholder import (
+    TYPE_NAMES,
+    CandidateFinder,
+    candidate_key,
+    is_paired,
+    viable_tail,
+)
 from douane.mask import Mapping
 
 __all__ = ["Restorer", "restore_text"]
 
 Kind = Literal["text", "json"]
-_WORD = re.compile(r"\w")
+_WORD = re.compile(r"\w", re.ASCII)
 _MAX_TYPE = max(len(t) for t in TYPE_NAMES)
 
 
@@ -65,7 +71,8 @@ class Restorer:
         pos = emitted = len(self._context)
         out: list[str] = []
         cut = len(buf)
-        while (m := CANDIDATE.search(buf, pos)) is not None:
+        finder = CandidateFinder(buf, pos)
+        while (m := finder.search(pos)) is not None:
             if not final and self._undecided(m, buf):
                 cut = m.start()
                 break
