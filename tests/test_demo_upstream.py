@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from douane.cli.demo_upstream import demo_upstream_command
 from douane.demo_upstream import demo_upstream_server
 
-TOOL = {
+TOOL: Any = {
     "type": "function",
     "function": {
         "name": "lookup",
@@ -25,7 +25,7 @@ TOOL = {
         "parameters": {"type": "object", "properties": {"text": {"type": "string"}}},
     },
 }
-ANTHROPIC_TOOL = {
+ANTHROPIC_TOOL: Any = {
     "name": "lookup",
     "description": "look up",
     "input_schema": {"type": "object", "properties": {"text": {"type": "string"}}},
@@ -208,7 +208,7 @@ def test_anthropic_tool_use_streamed_and_result(ant: anthropic.Anthropic) -> Non
     msgs: list[Any] = [{"role": "user", "content": "use the tool now"}]
     with ant.messages.stream(
         model="echo", max_tokens=100, messages=msgs, tools=[ANTHROPIC_TOOL]
-    ) as stream:  # type: ignore[list-item]
+    ) as stream:
         final = stream.get_final_message()
     block = final.content[0]
     assert block.type == "tool_use" and block.input == {"text": "use the tool now"}
@@ -220,7 +220,7 @@ def test_anthropic_tool_use_streamed_and_result(ant: anthropic.Anthropic) -> Non
             "content": [{"type": "tool_result", "tool_use_id": block.id, "content": "done"}],
         },
     ]
-    out = ant.messages.create(model="echo", max_tokens=100, messages=msgs, tools=[ANTHROPIC_TOOL])  # type: ignore[list-item]
+    out = ant.messages.create(model="echo", max_tokens=100, messages=msgs, tools=[ANTHROPIC_TOOL])
     assert out.content[0].text == "done"  # type: ignore[union-attr]
 
 

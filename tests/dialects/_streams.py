@@ -63,7 +63,7 @@ def anthropic_stream(pieces: list[str], *, tool_args: list[str] | None = None) -
     def ev(obj: dict[str, Any]) -> SSEEvent:
         return SSEEvent(obj["type"], json.dumps(obj))
 
-    message = {
+    message: dict[str, Any] = {
         "id": "msg_1",
         "type": "message",
         "role": "assistant",

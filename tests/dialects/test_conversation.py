@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
 
-from douane.dialects import parse_request
+from douane.dialects import Conversation, parse_request
 
 
-def _conv():  # type: ignore[no-untyped-def]
+def _conv() -> Conversation:
     body = {
         "model": "m",
         "messages": [
@@ -48,7 +49,7 @@ def test_with_texts_rejects_wrong_count() -> None:
 
 
 def test_with_texts_on_anthropic_tool_input_leaves() -> None:
-    body = {
+    body: dict[str, Any] = {
         "model": "c",
         "max_tokens": 5,
         "messages": [

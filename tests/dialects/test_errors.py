@@ -85,7 +85,7 @@ def test_official_sdks_raise_their_typed_errors(exc: errors.DouaneError, sdk_err
     )
     with pytest.raises(getattr(openai, sdk_error)) as oa_err:
         oa.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
-    assert oa_err.value.code == exc.code  # type: ignore[attr-defined]
+    assert oa_err.value.code == exc.code
     an = anthropic.Anthropic(
         api_key="k", base_url="http://t", max_retries=0, http_client=transport("anthropic")
     )
@@ -172,5 +172,5 @@ def test_upstream_error_message_is_bounded_and_single_line() -> None:
 def test_error_bodies_carry_only_the_message_given() -> None:
     exc = errors.PolicyBlocked("blocked: EMAIL at messages[0].content")
     for dialect in ("openai", "anthropic"):
-        _, body = render_error(dialect, exc)  # type: ignore[arg-type]
+        _, body = render_error(dialect, exc)
         assert SECRET not in json.dumps(body)

@@ -9,7 +9,7 @@ import pytest
 from douane.dialects import parse_request, render_request
 from douane.errors import BadRequest, UnsupportedFeature
 
-TOOL = {
+TOOL: dict[str, Any] = {
     "type": "function",
     "function": {
         "name": "lookup",

@@ -12,7 +12,7 @@ from openai.types.chat import ChatCompletion
 from douane.dialects import render_response, usage_of
 from douane.errors import UpstreamError
 
-OPENAI_ANSWER = {
+OPENAI_ANSWER: dict[str, Any] = {
     "id": "chatcmpl-9",
     "object": "chat.completion",
     "created": 1,
@@ -36,7 +36,7 @@ OPENAI_ANSWER = {
     ],
     "usage": {"prompt_tokens": 10, "completion_tokens": 4, "total_tokens": 14},
 }
-ANTHROPIC_ANSWER = {
+ANTHROPIC_ANSWER: dict[str, Any] = {
     "id": "msg_9",
     "type": "message",
     "role": "assistant",
@@ -84,7 +84,7 @@ def test_anthropic_to_openai() -> None:
     ],
 )
 def test_finish_reason_mapping_both_ways(finish: str, stop: str) -> None:
-    oa = {**OPENAI_ANSWER, "choices": [{**OPENAI_ANSWER["choices"][0], "finish_reason": finish}]}  # type: ignore[dict-item]
+    oa = {**OPENAI_ANSWER, "choices": [{**OPENAI_ANSWER["choices"][0], "finish_reason": finish}]}
     assert render_response(oa, "openai", "anthropic", "m")["stop_reason"] == stop
     an = {**ANTHROPIC_ANSWER, "stop_reason": stop}
     assert render_response(an, "anthropic", "openai", "m")["choices"][0]["finish_reason"] == finish

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from douane.dialects import TextKind, rewrite_response_texts
 from tests.dialects.test_response import ANTHROPIC_ANSWER, OPENAI_ANSWER
@@ -31,7 +32,7 @@ def test_openai_content_parts_and_refusal() -> None:
 
 
 def test_anthropic_text_and_tool_input_leaves() -> None:
-    body = {
+    body: dict[str, Any] = {
         **ANTHROPIC_ANSWER,
         "content": [
             {"type": "text", "text": "hi"},

@@ -39,8 +39,11 @@ from douane.dialects import (
 from douane.errors import DouaneError, UpstreamError
 
 PATHS = {"openai": "/v1/chat/completions", "anthropic": "/v1/messages"}
-OA_TOOL = {"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}
-AN_TOOL = {"name": "lookup", "input_schema": {"type": "object"}}
+OA_TOOL: Any = {
+    "type": "function",
+    "function": {"name": "lookup", "parameters": {"type": "object"}},
+}
+AN_TOOL: Any = {"name": "lookup", "input_schema": {"type": "object"}}
 
 
 def _proxy(upstream: str, up_dialect: Dialect) -> Starlette:
@@ -166,16 +169,16 @@ def test_openai_sdk_over_anthropic_upstream(via_anthropic: openai.OpenAI) -> Non
 
 def test_openai_sdk_tool_loop_over_anthropic_upstream(via_anthropic: openai.OpenAI) -> None:
     msgs: list[Any] = [{"role": "user", "content": "please use the tool"}]
-    with via_anthropic.chat.completions.stream(model="m", messages=msgs, tools=[OA_TOOL]) as s:  # type: ignore[list-item]
+    with via_anthropic.chat.completions.stream(model="m", messages=msgs, tools=[OA_TOOL]) as s:
         final = s.get_final_completion()
     call = final.choices[0].message.tool_calls[0]  # type: ignore[index]
     assert final.choices[0].finish_reason == "tool_calls"
-    assert json.loads(call.function.arguments) == {"text": "please use the tool"}  # type: ignore[union-attr]
+    assert json.loads(call.function.arguments) == {"text": "please use the tool"}
     msgs += [
         final.choices[0].message.model_dump(exclude_none=True, exclude={"parsed"}),
         {"role": "tool", "tool_call_id": call.id, "content": "found 3"},
     ]
-    out = via_anthropic.chat.completions.create(model="m", messages=msgs, tools=[OA_TOOL])  # type: ignore[list-item]
+    out = via_anthropic.chat.completions.create(model="m", messages=msgs, tools=[OA_TOOL])
     assert out.choices[0].message.content == "found 3"
 
 
@@ -193,7 +196,7 @@ def test_anthropic_sdk_tool_loop_over_openai_upstream(via_openai: anthropic.Anth
     msgs: list[Any] = [{"role": "user", "content": "use the tool please"}]
     with via_openai.messages.stream(
         model="m", max_tokens=100, messages=msgs, tools=[AN_TOOL]
-    ) as stream:  # type: ignore[list-item]
+    ) as stream:
         final = stream.get_final_message()
     block = final.content[0]
     assert block.type == "tool_use" and block.input == {"text": "use the tool please"}
@@ -205,7 +208,7 @@ def test_anthropic_sdk_tool_loop_over_openai_upstream(via_openai: anthropic.Anth
             "content": [{"type": "tool_result", "tool_use_id": block.id, "content": "found 3"}],
         },
     ]
-    out = via_openai.messages.create(model="m", max_tokens=100, messages=msgs, tools=[AN_TOOL])  # type: ignore[list-item]
+    out = via_openai.messages.create(model="m", max_tokens=100, messages=msgs, tools=[AN_TOOL])
     assert out.content[0].text == "found 3"  # type: ignore[union-attr]
 
 

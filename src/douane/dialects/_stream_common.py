@@ -20,8 +20,9 @@ def dump(obj: Any) -> str:
 
 
 def _message(error: Any) -> str:
-    if isinstance(error, dict) and isinstance(error.get("message"), str):
-        return error["message"]
+    message = error.get("message") if isinstance(error, dict) else None
+    if isinstance(message, str):
+        return message
     if isinstance(error, str):
         return error
     return "unspecified error"

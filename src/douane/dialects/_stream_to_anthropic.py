@@ -32,7 +32,7 @@ class OpenAIToAnthropic:
 
     def _start(self, chunk_id: str) -> list[SSEEvent]:
         self._started = True
-        message = {
+        message: JSON = {
             "id": f"msg_{chunk_id}",
             "type": "message",
             "role": "assistant",
@@ -72,7 +72,7 @@ class OpenAIToAnthropic:
         func = call.get("function") or {}
         out: list[SSEEvent] = []
         if position not in self._tools:
-            block = {
+            block: JSON = {
                 "type": "tool_use",
                 "id": call.get("id") or f"toolu_{position}",
                 "name": func.get("name"),

@@ -34,6 +34,10 @@ def _load(ev: SSEEvent) -> JSON | None:
     return obj if isinstance(obj, dict) else None
 
 
+def _of_choice(index: Any) -> Callable[[_Key], bool]:
+    return lambda key: key[0] == index
+
+
 class StreamTextRewriter:
     """Feed CLIENT-dialect events; each text delta passes through the stage of its channel.
 
@@ -124,7 +128,7 @@ class StreamTextRewriter:
             if calls:
                 delta["tool_calls"] = calls
             if closing:
-                before += self._flush_openai(lambda key, i=index: key[0] == i)
+                before += self._flush_openai(_of_choice(index))
             new_choices.append({**choice, "delta": delta})
         return [*before, SSEEvent(ev.event, dump({**obj, "choices": new_choices}))]
 
