@@ -10,6 +10,7 @@ from douane.cli.demo_upstream import demo_upstream_command
 from douane.cli.keys import keys_group
 from douane.cli.policy import policy_group
 from douane.cli.protect import protect_group
+from douane.cli.scan import eval_command, rules_group, scan_command
 from douane.cli.serve import serve_command
 
 __all__ = ["ALL"]
@@ -22,4 +23,7 @@ ALL: tuple[click.Command, ...] = (
     policy_group,
     protect_group,
     serve_command,
+    scan_command,
+    eval_command,
+    rules_group,
 )

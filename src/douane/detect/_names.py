@@ -1,0 +1,91 @@
+"""The name lexicon of the built-in PERSON detector: name lists, cue words, word frequency."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from wordfreq import zipf_frequency
+
+__all__ = ["DATA_DIR", "Lexicon", "is_language_word", "load_lexicon", "word_frequency"]
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+_LANGS = ("de", "en", "fr")
+_WORD_MIN = 3.5
+_SPREAD = 1.2
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Immutable word sets the detector consults; built once per process."""
+
+    first: frozenset[str]
+    last: frozenset[str]
+    honorifics: frozenset[str]
+    greetings: frozenset[str]
+    labels: frozenset[str]
+    org_words: frozenset[str]
+    particles: frozenset[str]
+    not_names: frozenset[str]
+
+    def is_first(self, token: str) -> bool:
+        """A known given name; hyphenated names count when every part is one (Maria-Luise)."""
+        if token in self.first:
+            return True
+        parts = token.split("-")
+        return len(parts) > 1 and all(p in self.first for p in parts)
+
+    def is_last(self, token: str) -> bool:
+        if token in self.last:
+            return True
+        if token.isupper() and len(token) > 1:
+            return token.title() in self.last
+        parts = token.split("-")
+        return len(parts) > 1 and all(p in self.last or p in self.first for p in parts)
+
+
+@lru_cache(maxsize=200_000)
+def _frequencies(token: str) -> tuple[float, float]:
+    lowered = token.lower()
+    zipfs = [zipf_frequency(lowered, lang) for lang in _LANGS]
+    return max(zipfs), min(zipfs)
+
+
+def word_frequency(token: str) -> float:
+    """Highest Zipf frequency of the lower-cased token in German, English or French text."""
+    return _frequencies(token)[0]
+
+
+def is_language_word(token: str) -> bool:
+    """Frequent in one language but not the others: an ordinary word (Konto, Tools, Basse).
+
+    Given names travel: Robert, Marie or Andrea are about as frequent in all three corpora.
+    """
+    high, low = _frequencies(token)
+    return high >= _WORD_MIN and high - low >= _SPREAD
+
+
+def _lines(name: str) -> frozenset[str]:
+    path = DATA_DIR / name
+    return frozenset(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line)
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """Load the shipped lists (read-only package data); cached for the process."""
+    cues = tomllib.loads((DATA_DIR / "person_cues.toml").read_text(encoding="utf-8"))
+    not_names = frozenset(cues["not_names"])
+    for lang in _LANGS:  # load wordfreq's tables now, not on the first request
+        zipf_frequency("test", lang)
+    return Lexicon(
+        first=_lines("first_names.txt") - not_names,
+        last=_lines("last_names.txt") - not_names,
+        honorifics=frozenset(cues["honorifics"]),
+        greetings=frozenset(cues["greetings"]),
+        labels=frozenset(cues["labels"]),
+        org_words=frozenset(cues["org_words"]),
+        particles=frozenset(cues["particles"]),
+        not_names=not_names,
+    )

@@ -1,0 +1,132 @@
+"""Tests for the rule detector and the bundled rule files."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from douane.detect import Scanner
+from douane.detect.rulefile import load_ruleset
+from douane.detect.rules import RuleDetector, check_examples
+from douane.errors import ConfigError
+from douane.types import FindingType
+
+
+@pytest.fixture(scope="module")
+def detector() -> RuleDetector:
+    return RuleDetector(load_ruleset())
+
+
+def types_in(detector: RuleDetector, text: str) -> list[tuple[str, str]]:
+    return sorted((str(f.type), text[f.start : f.end]) for f in detector.scan(text))
+
+
+def test_every_bundled_example_passes() -> None:
+    assert check_examples(load_ruleset()) == []
+
+
+def test_checksum_valid_ids_found_without_context(detector: RuleDetector) -> None:
+    text = "Ref 42589600177 and DE89 3704 0044 0532 0130 00 and 4012 3594 8292 8742 and DE829068550"
+    found = types_in(detector, text)
+    assert ("NATIONAL_ID", "42589600177") in found
+    assert ("IBAN", "DE89 3704 0044 0532 0130 00") in found
+    assert ("CREDIT_CARD", "4012 3594 8292 8742") in found
+    assert ("VAT_ID", "DE829068550") in found
+
+
+def test_invalid_checksums_are_not_reported(detector: RuleDetector) -> None:
+    text = (
+        "Steuer-ID 35692344242, IBAN DE35436760481588317446, card 4305 9178 3133 5578, DE489880263"
+    )
+    assert detector.scan(text) == []
+
+
+def test_context_word_raises_score_of_weak_checksum(detector: RuleDetector) -> None:
+    bare = [f for f in detector.scan("263952071") if f.type is FindingType.NATIONAL_ID]
+    ctx = [f for f in detector.scan("BSN 263952071") if f.type is FindingType.NATIONAL_ID]
+    assert bare and ctx and ctx[0].score > bare[0].score
+
+
+def test_iban_followed_by_word_is_cut_back(detector: RuleDetector) -> None:
+    text = "IBAN DE89 3704 0044 0532 0130 00 BANK"
+    (f,) = [f for f in detector.scan(text) if f.type is FindingType.IBAN]
+    assert text[f.start : f.end] == "DE89 3704 0044 0532 0130 00"
+
+
+def test_password_span_is_value_only_and_placeholders_ignored(detector: RuleDetector) -> None:
+    text = "Passwort: Fruehling2024?. Bitte\nDB_PASSWORD=REDACTED\nAPI_KEY=********"
+    secrets = [text[f.start : f.end] for f in detector.scan(text) if f.type is FindingType.SECRET]
+    assert secrets == ["Fruehling2024?"]
+
+
+def test_version_numbers_and_oids_are_not_ip_addresses(detector: RuleDetector) -> None:
+    text = "firmware 9.11.1.7, OID 1.3.6.1.4.1.25116.4.7, host 10.0.0.12"
+    ips = [text[f.start : f.end] for f in detector.scan(text) if f.type is FindingType.IP_ADDRESS]
+    assert ips == ["10.0.0.12"]
+
+
+def test_markings_but_not_prose(detector: RuleDetector) -> None:
+    text = "Betreff: [STRENG VERTRAULICH] Plan\nDie Daten sind vertraulich zu behandeln."
+    marks = [(text[f.start : f.end], str(f.level)) for f in Scanner([detector]).scan(text)]
+    assert marks == [("STRENG VERTRAULICH", "secret")]
+
+
+def test_user_file_extends_and_disables(tmp_path: Path) -> None:
+    user = tmp_path / "team.toml"
+    user.write_text(
+        """
+disabled = ["jwt"]
+[[rules]]
+id = "ticket-ref"
+type = "SECRET"
+level = "internal"
+description = "internal ticket reference"
+regex = '''\\bTCK-\\d{6}\\b'''
+keywords = ["tck-"]
+examples.match = ["see TCK-123456"]
+examples.no_match = ["TCK-12"]
+""",
+        encoding="utf-8",
+    )
+    rs = load_ruleset((str(user),))
+    assert rs.by_id("ticket-ref") is not None
+    assert rs.by_id("jwt") is None
+    assert rs.by_id("iban") is not None
+    assert check_examples(rs) == []
+
+
+def test_rule_errors_name_file_and_rule(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        "[[rules]]\nid = 'x'\ntype = 'SECRET'\nlevel = 'secret'\ndescription = 'd'\n"
+        "regex = '(a'\nexamples.match = ['a']\nexamples.no_match = []\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"bad.toml: x: regex does not compile"):
+        load_ruleset((str(bad),))
+
+
+def test_backreferences_are_rejected_not_backtracked(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        "[[rules]]\nid = 'y'\ntype = 'SECRET'\nlevel = 'secret'\ndescription = 'd'\n"
+        "regex = '''(a)\\1'''\nexamples.match = ['aa']\nexamples.no_match = []\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="RE2"):
+        load_ruleset((str(bad),))
+
+
+def test_catastrophic_pattern_runs_in_linear_time(tmp_path: Path) -> None:
+    evil = tmp_path / "evil.toml"
+    evil.write_text(
+        "[[rules]]\nid = 'evil'\ntype = 'SECRET'\nlevel = 'secret'\ndescription = 'd'\n"
+        "regex = '''(a+)+$'''\nexamples.match = ['aaa']\nexamples.no_match = ['b']\n",
+        encoding="utf-8",
+    )
+    det = RuleDetector(load_ruleset((str(evil),)))
+    t0 = time.perf_counter()
+    det.scan("a" * 50_000 + "!")
+    assert time.perf_counter() - t0 < 2.0
