@@ -99,8 +99,9 @@ def test_excerpt_with_reordered_and_dropped_sentences_is_found(registered) -> No
 def test_unrelated_text_and_short_common_overlaps_do_not_trigger(registered) -> None:
     _, det, docs = registered
     assert list(det.scan(make_doc(99))) == []
-    stitched = " ".join(_excerpt(docs[i % 4], 10 * i, 6) + " " + make_doc(200 + i, 1)
-                        for i in range(8))
+    stitched = " ".join(
+        _excerpt(docs[i % 4], 10 * i, 6) + " " + make_doc(200 + i, 1) for i in range(8)
+    )
     assert list(det.scan(stitched)) == []
 
 
@@ -136,9 +137,20 @@ def test_passage_shared_by_two_documents_takes_the_higher_level(tmp_path: Path) 
 
 def test_no_registered_documents_means_no_detector(tmp_path: Path) -> None:
     config = make_config(tmp_path)
+    assert protect_detectors(config, None) == []
+    assert not (tmp_path / "douane.db").exists()
     make_store(config)
     assert _detectors(config) == {}
     assert protect_detectors(config, None) == []
+
+
+def test_without_an_engine_an_existing_database_is_read(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    store = make_store(config)
+    (tmp_path / "a.md").write_text(make_doc(5))
+    register_paths(config, store, [tmp_path / "a.md"], "memo", Level.SECRET)
+    (det,) = protect_detectors(config, None)
+    assert [f.label for f in det.scan(_excerpt(make_doc(5), 30, 30))] == ["memo"]
 
 
 @pytest.fixture()
@@ -162,7 +174,8 @@ def test_two_values_of_one_row_are_flagged(table_detector: ExactDataDetector) ->
     text = "Kundin Anna Schmidt, Konto DE89 3704 0044 0532 0130 00, bitte prüfen."
     findings = list(table_detector.scan(text))
     assert sorted(text[f.start : f.end] for f in findings) == [
-        "Anna Schmidt", "DE89 3704 0044 0532 0130 00",
+        "Anna Schmidt",
+        "DE89 3704 0044 0532 0130 00",
     ]
     assert {(f.type, f.level, f.label) for f in findings} == {
         (FindingType.PROTECTED_EXCERPT, Level.SECRET, "customers")

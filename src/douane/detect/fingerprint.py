@@ -7,14 +7,19 @@ and O(1) table probes, whatever the number of registered documents.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
+import sqlalchemy as sa
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from douane.config import Config, ProtectSettings
+from douane.db import make_engine
 from douane.detect._fold import word_spans
 from douane.detect._winnow import Hasher
 from douane.detect.base import Detector
+from douane.errors import LedgerError
 from douane.protect.index import ExcerptIndex, TableIndex
 from douane.protect.register import DOC_PURPOSE, MAX_CELL_WORDS, TABLE_PURPOSE
 from douane.protect.store import ProtectStore
@@ -161,10 +166,41 @@ class ExactDataDetector:
         return sorted(findings, key=lambda f: (f.start, f.end))
 
 
+def _existing_database(config: Config) -> Engine | None:
+    """An engine on the configured database if it already exists (CLI scans pass no engine)."""
+    url = config.database
+    if url.startswith("sqlite"):
+        path = url.split(":///", 1)[-1]
+        if not path or path == ":memory:" or not Path(path).expanduser().is_file():
+            return None
+    engine = make_engine(url)
+    try:
+        if sa.inspect(engine).has_table("protected_documents"):
+            return engine
+    except SQLAlchemyError as exc:
+        raise LedgerError(f"protect store unreachable: {type(exc).__name__}") from exc
+    engine.dispose()
+    return None
+
+
 def protect_detectors(config: Config, engine: Engine | None) -> Sequence[Detector]:
-    """Load registered documents and tables from the database; none registered, no detector."""
+    """Load registered documents and tables from the database; none registered, no detector.
+
+    Without an engine (e.g. `douane scan`), an existing configured database is read if it has
+    the protect tables. Raises LedgerError if the database cannot be read (fail closed).
+    """
+    own = engine is None
+    engine = engine if engine is not None else _existing_database(config)
     if engine is None:
         return []
+    try:
+        return _load(config, engine)
+    finally:
+        if own:
+            engine.dispose()
+
+
+def _load(config: Config, engine: Engine) -> list[Detector]:
     store = ProtectStore(engine)
     secret = config.resolved_secret_key()
     settings = config.protect
