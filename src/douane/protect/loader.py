@@ -1,20 +1,19 @@
-"""Find the files under the given paths and extract their text (plain text, source, PDF, DOCX)."""
+"""Find the files to protect under the given paths and extract their text via `douane.extract`."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from pathlib import Path
 
+from douane import extract
 from douane.errors import BadRequest
 
 __all__ = ["collect_files", "extract_text"]
 
-_SNIFF = 8192
-
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """Every file named, and every file under each folder (recursively, hidden entries skipped).
+    """Every file named, and every file under each folder (recursively; hidden entries and
+    VCS/virtualenv folders skipped).
 
     Raises BadRequest if a path does not exist.
     """
@@ -25,7 +24,9 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
         elif path.is_dir():
             for child in sorted(path.rglob("*")):
                 rel = child.relative_to(path).parts
-                if child.is_file() and not any(part.startswith(".") for part in rel):
+                if any(part.startswith(".") or part in extract.SKIP_DIRS for part in rel):
+                    continue
+                if child.is_file() and not child.is_symlink():
                     found.append(child)
         else:
             raise BadRequest(f"{path}: no such file or folder")
@@ -33,43 +34,16 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def extract_text(path: Path) -> str | None:
-    """The text of one file, or None for a binary file that is not PDF or DOCX.
+    """The text of one file (plain text, source, Markdown, PDF, DOCX, .eml), or None if binary.
 
-    Raises BadRequest if a PDF or DOCX cannot be parsed.
+    Raises BadRequest if the file is unreadable, too large, or a corrupt PDF/DOCX.
     """
-    data = path.read_bytes()
-    suffix = path.suffix.lower()
-    if suffix == ".pdf" or data.startswith(b"%PDF-"):
-        return _pdf_text(path, data)
-    if suffix == ".docx":
-        return _docx_text(path, data)
-    if b"\x00" in data[:_SNIFF]:
-        return None
-    return data.decode("utf-8", errors="replace")
-
-
-def _pdf_text(path: Path, data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
-    except (PdfReadError, ValueError, KeyError) as exc:
-        raise BadRequest(f"{path}: cannot read PDF ({type(exc).__name__})") from exc
-
-
-def _docx_text(path: Path, data: bytes) -> str:
-    from zipfile import BadZipFile
-
-    import docx
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (BadZipFile, KeyError, ValueError) as exc:
-        raise BadRequest(f"{path}: cannot read DOCX ({type(exc).__name__})") from exc
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" ".join(cell.text for cell in row.cells))
-    return "\n".join(parts)
+    text = extract.extract_text(path)
+    if not text and path.suffix.lower() not in (".pdf", ".docx", ".docm", ".eml"):
+        try:
+            head = path.read_bytes()[:8192]
+        except OSError as exc:
+            raise BadRequest(f"{path}: cannot read ({exc.strerror})") from None
+        if extract.is_binary(head):
+            return None
+    return text
