@@ -13,6 +13,7 @@ import httpx
 import openai
 import pytest
 from click.testing import CliRunner
+from mistralai.client import Mistral
 
 from douane.cli.demo_upstream import demo_upstream_command
 from douane.demo_upstream import demo_upstream_server
@@ -318,3 +319,17 @@ def test_slow_model_sleeps(oai: openai.OpenAI) -> None:
 def test_cli_command_is_registered_and_documented() -> None:
     result = CliRunner().invoke(demo_upstream_command, ["--help"])
     assert result.exit_code == 0 and "--port" in result.output and "fail-NNN" in result.output
+
+
+def test_mistral_sdk_chat_stream_tools_and_embeddings(base_url: str) -> None:
+    client = Mistral(api_key="k", server_url=base_url)
+    out = client.chat.complete(model="echo", messages=[{"role": "user", "content": "salut"}])
+    assert out.choices[0].message.content == "salut"
+    forced = client.chat.complete(
+        model="echo", messages=[{"role": "user", "content": "hi"}], tools=[TOOL], tool_choice="any"
+    )
+    calls = forced.choices[0].message.tool_calls
+    assert calls and json.loads(str(calls[0].function.arguments)) == {"text": "hi"}
+    stream = client.chat.stream(model="echo", messages=[{"role": "user", "content": "in pieces"}])
+    assert "".join(str(e.data.choices[0].delta.content or "") for e in stream) == "in pieces"
+    assert len(client.embeddings.create(model="e", inputs=["a", "b"]).data) == 2

@@ -129,3 +129,12 @@ def test_include_usage_reflects_stream_options() -> None:
     assert not parse_request("openai", base).include_usage
     opts = {**base, "stream_options": {"include_usage": True}}
     assert parse_request("openai", opts).include_usage
+
+
+def test_mistral_style_string_image_url_is_accepted() -> None:
+    part = {"type": "image_url", "image_url": "https://x/y.png"}
+    conv = parse_request("openai", _chat([{"role": "user", "content": [part]}]))
+    assert conv.segments == ()
+    with pytest.raises(UnsupportedFeature, match="document_url"):
+        doc = {"type": "document_url", "document_url": "https://x/a.pdf"}
+        parse_request("openai", _chat([{"role": "user", "content": [doc]}]))

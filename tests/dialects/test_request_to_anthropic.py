@@ -180,3 +180,21 @@ def test_input_is_not_mutated() -> None:
     conv = parse_request("openai", {"model": "m", "messages": [{"role": "user", "content": "x"}]})
     render_request(conv.body, "openai", "anthropic", "chat", "c", 9)
     assert conv.body == {"model": "m", "messages": [{"role": "user", "content": "x"}]}
+
+
+def test_mistral_spellings_translate() -> None:
+    part = {"type": "image_url", "image_url": "https://img/x.png"}
+    out = _render(
+        {
+            "messages": [{"role": "user", "content": [part]}],
+            "tools": [TOOL],
+            "tool_choice": "any",
+            "safe_prompt": False,
+        }
+    )
+    assert out["messages"][0]["content"] == [
+        {"type": "image", "source": {"type": "url", "url": "https://img/x.png"}}
+    ]
+    assert out["tool_choice"] == {"type": "any"}
+    with pytest.raises(UnsupportedFeature, match="safe_prompt"):
+        _render({"messages": [{"role": "user", "content": "x"}], "safe_prompt": True})

@@ -18,6 +18,7 @@ import httpx
 import openai
 import pytest
 import uvicorn
+from mistralai.client import Mistral
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -250,3 +251,16 @@ def test_broken_streams_raise_in_the_sdks(
         via_openai.messages.stream(model=model, max_tokens=100, messages=msgs) as stream,
     ):
         stream.get_final_message()
+
+
+def test_mistral_sdk_over_anthropic_upstream(upstream: str) -> None:
+    with _serve(_proxy(upstream, "anthropic")) as url:
+        client = Mistral(api_key="k", server_url=url)
+        msgs: Any = [{"role": "user", "content": TEXT}]
+        out = client.chat.complete(model="mistral-small", messages=msgs)
+        assert out.choices[0].message.content == TEXT and out.model == "mistral-small"
+        stream = client.chat.stream(model="mistral-small", messages=msgs)
+        assert "".join(str(e.data.choices[0].delta.content or "") for e in stream) == TEXT
+        forced = client.chat.complete(model="m", messages=msgs, tools=[OA_TOOL], tool_choice="any")
+        calls = forced.choices[0].message.tool_calls
+        assert calls and json.loads(str(calls[0].function.arguments)) == {"text": TEXT}

@@ -89,7 +89,7 @@ def openai_answer(body: dict[str, Any]) -> Answer:
     )
     choice = body.get("tool_choice")
     forced = None
-    if choice == "required":
+    if choice in ("required", "any"):
         forced = ""
     elif isinstance(choice, dict):
         forced = (choice.get("function") or {}).get("name", "")

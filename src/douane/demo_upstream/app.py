@@ -127,6 +127,7 @@ async def _embeddings(request: Request) -> Response:
     tokens = sum(words(t) for t in items)
     return JSONResponse(
         {
+            "id": "embd-demo",
             "object": "list",
             "data": data,
             "model": body.get("model"),

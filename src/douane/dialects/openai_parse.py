@@ -22,7 +22,7 @@ __all__ = ["parse_openai_chat", "parse_openai_embeddings"]
 
 _ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
 # Parts we cannot scan would leave unscanned: refuse them (fail closed).
-_UNSCANNABLE = frozenset({"input_audio", "file", "audio"})
+_UNSCANNABLE = frozenset({"input_audio", "file", "audio", "document_url", "audio_url"})
 
 
 def _content(value: Any, path: Path, role: str, out: list[Segment]) -> None:
@@ -40,8 +40,10 @@ def _content(value: Any, path: Path, role: str, out: list[Segment]) -> None:
         if kind in ("text", "refusal"):
             out.append(str_segment(part, kind, part_path, role))
         elif kind == "image_url":
-            image = need_dict(part.get("image_url"), (*part_path, "image_url"))
-            need_str(image.get("url"), (*part_path, "image_url", "url"))
+            image = part.get("image_url")
+            if not isinstance(image, str):  # Mistral clients send the URL as a plain string
+                image_path = (*part_path, "image_url")
+                need_str(need_dict(image, image_path).get("url"), (*image_path, "url"))
         elif kind in _UNSCANNABLE:
             raise unsupported((*part_path, "type"), f"'{kind}' parts cannot be scanned")
         else:

@@ -38,6 +38,7 @@ _HARMLESS: dict[str, tuple[Any, ...]] = {
     "response_format": ({"type": "text"},),
     "modalities": (["text"],),
     "service_tier": ("auto", "default"),
+    "safe_prompt": (False,),
 }
 
 
@@ -64,7 +65,9 @@ def _blocks(content: Any, path: Path) -> list[JSON]:
             if part[kind]:
                 blocks.append({"type": "text", "text": part[kind]})
         elif kind == "image_url":
-            source = _data_url(part["image_url"]["url"], (*path, j, "image_url", "url"))
+            image = part["image_url"]
+            url = image if isinstance(image, str) else image["url"]
+            source = _data_url(url, (*path, j, "image_url"))
             blocks.append({"type": "image", "source": source})
         else:  # pragma: no cover - parse_request already refused other part types
             raise unsupported((*path, j, "type"), f"'{kind}' parts have no Anthropic counterpart")
@@ -152,7 +155,7 @@ def _tool_choice(choice: Any, parallel: Any) -> JSON | None:
         mapped = None
     elif choice in ("auto", "none"):
         mapped = {"type": choice}
-    elif choice == "required":
+    elif choice in ("required", "any"):  # "any" is Mistral's spelling
         mapped = {"type": "any"}
     elif isinstance(choice, dict) and choice.get("type") == "function":
         mapped = {"type": "tool", "name": (choice.get("function") or {}).get("name")}
