@@ -323,13 +323,14 @@ def test_cli_command_is_registered_and_documented() -> None:
 
 def test_mistral_sdk_chat_stream_tools_and_embeddings(base_url: str) -> None:
     client = Mistral(api_key="k", server_url=base_url)
-    out = client.chat.complete(model="echo", messages=[{"role": "user", "content": "salut"}])
-    assert out.choices[0].message.content == "salut"
-    forced = client.chat.complete(
-        model="echo", messages=[{"role": "user", "content": "hi"}], tools=[TOOL], tool_choice="any"
-    )
-    calls = forced.choices[0].message.tool_calls
+    salut: Any = [{"role": "user", "content": "salut"}]
+    message = client.chat.complete(model="echo", messages=salut).choices[0].message
+    assert message is not None and message.content == "salut"
+    hi: Any = [{"role": "user", "content": "hi"}]
+    forced = client.chat.complete(model="echo", messages=hi, tools=[TOOL], tool_choice="any")
+    calls = forced.choices[0].message.tool_calls if forced.choices[0].message else None
     assert calls and json.loads(str(calls[0].function.arguments)) == {"text": "hi"}
-    stream = client.chat.stream(model="echo", messages=[{"role": "user", "content": "in pieces"}])
+    pieces: Any = [{"role": "user", "content": "in pieces"}]
+    stream = client.chat.stream(model="echo", messages=pieces)
     assert "".join(str(e.data.choices[0].delta.content or "") for e in stream) == "in pieces"
     assert len(client.embeddings.create(model="e", inputs=["a", "b"]).data) == 2

@@ -258,9 +258,11 @@ def test_mistral_sdk_over_anthropic_upstream(upstream: str) -> None:
         client = Mistral(api_key="k", server_url=url)
         msgs: Any = [{"role": "user", "content": TEXT}]
         out = client.chat.complete(model="mistral-small", messages=msgs)
-        assert out.choices[0].message.content == TEXT and out.model == "mistral-small"
+        message = out.choices[0].message
+        assert message is not None and message.content == TEXT and out.model == "mistral-small"
         stream = client.chat.stream(model="mistral-small", messages=msgs)
         assert "".join(str(e.data.choices[0].delta.content or "") for e in stream) == TEXT
         forced = client.chat.complete(model="m", messages=msgs, tools=[OA_TOOL], tool_choice="any")
-        calls = forced.choices[0].message.tool_calls
+        reply = forced.choices[0].message
+        calls = reply.tool_calls if reply else None
         assert calls and json.loads(str(calls[0].function.arguments)) == {"text": TEXT}
