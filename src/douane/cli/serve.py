@@ -36,9 +36,9 @@ Point a client at it, e.g.:
   export OPENAI_BASE_URL={base}/v1 OPENAI_API_KEY={key}
   export ANTHROPIC_BASE_URL={base} ANTHROPIC_API_KEY={key}
   curl -s {base}/v1/chat/completions -H "Authorization: Bearer {key}" \\
-    -H 'content-type: application/json' \\
-    -d '{{"model":"gpt-4o","messages":[{{"role":"user",
-          "content":"Mail Anna Schmidt at anna.schmidt@example.de"}}]}}'
+    -H 'content-type: application/json' -d @- <<'JSON'
+{{"model":"gpt-4o","messages":[{{"role":"user","content":"Mail Anna Schmidt, anna@example.de"}}]}}
+JSON
 """
 
 
