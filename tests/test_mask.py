@@ -80,12 +80,12 @@ def test_variants_of_one_normalized_value_in_one_request_restore_exactly() -> No
 def test_colliding_hash_prefixes_are_lengthened_until_unique(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = mask_module.Masker._hash
+    real = mask_module.Masker._derive
 
-    def colliding(self: Masker, *parts: str) -> str:
-        return "abcdef0" + real(self, *parts)
+    def colliding(value_hash: str) -> str:
+        return "abcdef0" + real(value_hash)
 
-    monkeypatch.setattr(mask_module.Masker, "_hash", colliding)
+    monkeypatch.setattr(mask_module.Masker, "_derive", staticmethod(colliding))
     text = "Anna, Max und Eva"
     findings = [
         _finding(0, 4, FindingType.PERSON),

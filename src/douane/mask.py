@@ -1,7 +1,7 @@
 """Reversible masking: replace each masked finding by a typed, keyed placeholder, each redacted one
 by an irreversible marker, and keep this request's placeholder ↔ value `Mapping`.
 
-Placeholders are `[TYPE_hex]`, the hex being a prefix of HMAC(tenant key, type, normalized value),
+Placeholders are `[TYPE_hex]`, the hex being a prefix of a hash of the value's keyed hash,
 so a value gets the same placeholder on every turn without server-side state. The prefix is 5 hex
 digits, lengthened only when two values of one request would share it, or when the client's own
 text already contains that placeholder (a pasted answer, a log line): mask → restore stays the
@@ -220,16 +220,23 @@ class Masker:
             fn = self._bound[(domain, type_name)] = self._hmac.bound(domain, type_name)
         return fn(value)
 
-    def _full_hex(self, type_name: str, norms: dict[str, str]) -> dict[str, str]:
-        """The long hex each raw value's placeholder is a prefix of (`norms`: raw → normalized).
-        Raw values that normalize alike (`DE89 3704…`, `DE893704…`) share the normalized hash
-        and differ after MIN_HEX, so each restores to exactly what the client wrote."""
-        by_norm: dict[str, list[str]] = defaultdict(list)
-        for raw, norm in norms.items():
-            by_norm[norm].append(raw)
+    @staticmethod
+    def _derive(value_hash: str) -> str:
+        return hashlib.sha256(b"placeholder:" + value_hash.encode()).hexdigest()
+
+    def _full_hex(self, type_name: str, hashes: dict[str, str]) -> dict[str, str]:
+        """The long hex each raw value's placeholder is a prefix of (`hashes`: raw → value hash).
+
+        It is an unkeyed hash of the keyed value hash: keyed through it, one cheap call, and the
+        provider never sees a prefix of what the ledger stores. Raw values that normalize alike
+        (`DE89 3704…`, `DE893704…`) share it up to MIN_HEX and then differ, so each restores to
+        exactly what the client wrote."""
+        by_hash: dict[str, list[str]] = defaultdict(list)
+        for raw, vh in hashes.items():
+            by_hash[vh].append(raw)
         out: dict[str, str] = {}
-        for norm, group in by_norm.items():
-            base = self._hash("placeholder", type_name, norm)
+        for vh, group in by_hash.items():
+            base = self._derive(vh)
             if len(group) == 1:
                 out[group[0]] = base
             else:
@@ -238,11 +245,11 @@ class Masker:
         return out
 
     def _assign(
-        self, type_name: str, norms: dict[str, str], literal: set[tuple[str, str]]
+        self, type_name: str, hashes: dict[str, str], literal: set[tuple[str, str]]
     ) -> dict[str, str]:
         """Shortest hex per value that is unique within the request and absent from the client's
         text; depends only on the set of values, not their order."""
-        full = self._full_hex(type_name, norms)
+        full = self._full_hex(type_name, hashes)
         ordered = sorted(full.items(), key=lambda kv: kv[1])
         out: dict[str, str] = {}
         for i, (raw, hx) in enumerate(ordered):
@@ -285,23 +292,23 @@ class Masker:
             return MaskResult(tuple(texts), Mapping(), {}, ())
 
         spans = {seg: _merge(items) for seg, items in per_segment.items()}
-        raws: dict[str, dict[str, str]] = defaultdict(dict)  # type -> raw -> normalized
+        raws: dict[str, dict[str, str]] = defaultdict(dict)  # type -> raw -> value hash
         counts: Counter[str] = Counter()
         hashes: set[str] = set()
-        seen: set[tuple[FindingType, str]] = set()
+        seen: set[tuple[str, str]] = set()
         for seg, seg_spans in spans.items():
             text = texts[seg]
             for span in seg_spans:
                 raw = text[span.start : span.end]
                 type_name = str(span.type)
                 counts[type_name] += 1
-                if (span.type, raw) in seen:
+                if (type_name, raw) in seen:
                     continue
-                seen.add((span.type, raw))
-                norm = normalize_value(span.type, raw)
-                hashes.add(self._hash("value", type_name, norm))
+                seen.add((type_name, raw))
+                vh = self._hash("value", type_name, normalize_value(span.type, raw))
+                hashes.add(vh)
                 if span.action is Action.MASK:
-                    raws[type_name][raw] = norm
+                    raws[type_name][raw] = vh
 
         def render(seg: int, text: str, names: dict[tuple[str, str], str] | None) -> str:
             if seg not in spans:

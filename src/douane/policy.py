@@ -78,6 +78,11 @@ class Policy:
         self._specs.setdefault(DEFAULT_POLICY, merge_policy(None))
         for name, spec in self._specs.items():
             self._check_reroutes(name, spec)
+        # Every (type, level) resolved once: decide() is then a lookup per finding.
+        self._table = {
+            name: {(t, lv): self._resolve(spec, t, lv) for t in FindingType for lv in Level}
+            for name, spec in self._specs.items()
+        }
 
     def _check_reroutes(self, name: str, spec: PolicySpec) -> None:
         rules = [(f"levels.{k}", r) for k, r in spec.levels.items()]
@@ -126,8 +131,16 @@ class Policy:
             raise NotFound(f"policy {policy_name!r} is not defined") from None
 
     def rule(self, policy_name: str, type_: FindingType, level: Level) -> ResolvedRule:
-        """The rule for a finding: its type's rule, else its level's; block if neither exists."""
-        spec = self.spec(policy_name)
+        """The rule for a finding: its type's rule, else its level's; block if neither exists.
+
+        Raises NotFound for an unknown policy name."""
+        table = self._table.get(policy_name)
+        if table is None:
+            raise NotFound(f"policy {policy_name!r} is not defined")
+        return table.get((type_, level)) or self._resolve(self.spec(policy_name), type_, level)
+
+    @staticmethod
+    def _resolve(spec: PolicySpec, type_: FindingType, level: Level) -> ResolvedRule:
         if type_ in spec.types:
             return ResolvedRule(spec.types[type_], f"types.{type_}")
         if level in spec.levels:
@@ -149,7 +162,8 @@ class Policy:
         """
         route = self.route(model_name)
         name = self.policy_name(team)
-        rules = [self.rule(name, f.type, f.level) for f in findings]
+        table = self._table[name]
+        rules = [table[(f.type, f.level)] for f in findings]
         outcomes = [r.outcome(route.jurisdiction) for r in rules]
         if "block" in outcomes:
             culprits = [f for f, o in zip(findings, outcomes, strict=True) if o == "block"]
