@@ -23,7 +23,9 @@ class _Postings:
 
     __slots__ = ("_flat", "_offsets", "dropped", "kept", "table")
 
-    def __init__(self, keys: U64, payloads: I64, max_count: int | None = None) -> None:
+    def __init__(
+        self, keys: U64, payloads: npt.NDArray[np.integer], max_count: int | None = None
+    ) -> None:
         """Group `payloads` by key; keys held by `max_count` or more payloads are dropped."""
         order = np.argsort(keys)
         keys, payloads = keys[order], payloads[order]
@@ -51,7 +53,7 @@ class _Postings:
     def nbytes(self) -> int:
         return self.table.nbytes + int(self._offsets.nbytes + self._flat.nbytes)
 
-    def expand(self, value: int) -> I64 | list[int]:
+    def expand(self, value: int) -> npt.NDArray[np.integer] | list[int]:
         """The payloads behind one looked-up value (MISS excluded by the caller)."""
         if value >= 0:
             return [value]

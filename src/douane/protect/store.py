@@ -260,7 +260,7 @@ class ProtectStore:
 
     def _remove(self, t: sa.Table, ids: Sequence[int], names: Sequence[str],
                 label: str | None) -> int:
-        conds = []
+        conds: list[sa.ColumnElement[bool]] = []
         if ids:
             conds.append(t.c.id.in_(list(ids)))
         if names:
