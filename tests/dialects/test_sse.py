@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from douane.dialects import SSEDecoder, SSEEvent, encode_sse
 from douane.errors import UpstreamError
@@ -87,3 +89,18 @@ def test_bom_is_ignored_and_invalid_utf8_raises() -> None:
 )
 def test_encode_round_trips(ev: SSEEvent) -> None:
     assert _decode([encode_sse(ev)]) == [ev]
+
+
+_names = st.one_of(st.none(), st.text(st.characters(blacklist_characters="\r\n"), min_size=1))
+_events = st.lists(st.builds(SSEEvent, _names, st.text()), max_size=6)
+
+
+@given(_events, st.lists(st.integers(min_value=0, max_value=400), max_size=6))
+def test_any_events_survive_any_chunking(events: list[SSEEvent], cuts: list[int]) -> None:
+    raw = b"".join(encode_sse(ev) for ev in events)
+    points = sorted({min(c, len(raw)) for c in cuts})
+    chunks = [raw[a:b] for a, b in zip([0, *points], [*points, len(raw)], strict=True)]
+    normalized = [
+        SSEEvent(ev.event, ev.data.replace("\r\n", "\n").replace("\r", "\n")) for ev in events
+    ]
+    assert _decode(chunks) == normalized

@@ -22,9 +22,10 @@ class SSEEvent:
 
 
 def encode_sse(ev: SSEEvent) -> bytes:
-    """The wire form of one event; multi-line data becomes several `data:` lines."""
+    """The wire form of one event; multi-line data becomes several `data:` lines (so a lone
+    "\\r" in data reads back as "\\n", as every SSE parser would read it)."""
     head = f"event: {ev.event}\n" if ev.event is not None else ""
-    body = "".join(f"data: {line}\n" for line in ev.data.split("\n"))
+    body = "".join(f"data: {line}\n" for line in _LINE_END.split(ev.data))
     return f"{head}{body}\n".encode()
 
 
