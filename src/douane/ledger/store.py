@@ -182,22 +182,21 @@ def iter_terms(
     conn: Connection, *, from_seq: int = 0, page: int = 2000
 ) -> Iterator[tuple[int, str]]:
     """Search-index rows in (seq, term) order, paged."""
-    last = (from_seq - 1, "")
+    after: tuple[int, str] | None = None
     while True:
-        query = (
-            select(terms.c.seq, terms.c.term)
-            .where(
-                (terms.c.seq > last[0]) | ((terms.c.seq == last[0]) & (terms.c.term > last[1]))
-            )
-            .order_by(terms.c.seq, terms.c.term)
-            .limit(page)
-        )
-        rows = conn.execute(query).all()
+        query = select(terms.c.seq, terms.c.term)
+        if after is None:
+            query = query.where(terms.c.seq >= from_seq)
+        else:
+            seq, term = after
+            later = (terms.c.seq > seq) | ((terms.c.seq == seq) & (terms.c.term > term))
+            query = query.where(later)
+        rows = conn.execute(query.order_by(terms.c.seq, terms.c.term).limit(page)).all()
         for row in rows:
             yield int(row.seq), str(row.term)
         if len(rows) < page:
             return
-        last = (int(rows[-1].seq), str(rows[-1].term))
+        after = (int(rows[-1].seq), str(rows[-1].term))
 
 
 def find_by_hash(conn: Connection, digest: str) -> Entry | None:
