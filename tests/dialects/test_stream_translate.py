@@ -25,7 +25,7 @@ def _run(tr: StreamTranslator, events: list[SSEEvent]) -> list[SSEEvent]:
 
 
 def test_anthropic_to_openai_text_and_tool_call() -> None:
-    tr = StreamTranslator("anthropic", "openai", "client-m")
+    tr = StreamTranslator("anthropic", "openai", "client-m", include_usage=True)
     out = _run(tr, anthropic_stream(PIECES, tool_args=ARGS))
     assert tr.finished and tr.usage == (11, 7)
     completion, chunks = accumulate_openai(out)
@@ -40,7 +40,7 @@ def test_anthropic_to_openai_text_and_tool_call() -> None:
 
 
 def test_anthropic_to_openai_without_include_usage_puts_usage_on_finish_chunk() -> None:
-    tr = StreamTranslator("anthropic", "openai", "m", include_usage=False)
+    tr = StreamTranslator("anthropic", "openai", "m")  # the default: the client did not ask
     _, chunks = accumulate_openai(_run(tr, anthropic_stream(PIECES)))
     assert all(c.choices for c in chunks)
     assert chunks[-1].choices[0].finish_reason == "stop"
@@ -77,7 +77,9 @@ def test_openai_same_dialect_renames_model_and_strips_unrequested_usage_chunk() 
     assert completion.choices[0].message.content == "Hello wörld!"
     assert all(c.model == "client-m" and c.choices for c in chunks)
     assert tr.usage == (11, 7) and tr.finished
-    kept = _run(StreamTranslator("openai", "openai", "m"), openai_stream(PIECES))
+    kept = _run(
+        StreamTranslator("openai", "openai", "m", include_usage=True), openai_stream(PIECES)
+    )
     assert len(kept) == len(out) + 1
 
 

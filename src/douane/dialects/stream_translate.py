@@ -81,15 +81,17 @@ class _AnthropicSame:
 class StreamTranslator:
     """Feed upstream SSE events (`source` dialect), get client events (`target` dialect).
 
-    `include_usage` says whether an OpenAI client asked for the usage-only final chunk (pass
-    `Conversation.include_usage`); when False that chunk is dropped, or for an Anthropic upstream
-    the usage rides on the finish chunk. `finished` turns True only when the upstream ended the
+    `include_usage` says whether an OpenAI client asked for the usage-only final chunk: pass
+    `Conversation.include_usage`. When False (the default, since client code that reads
+    `chunk.choices[0]` breaks on that chunk) the chunk render_request asked for is dropped, and
+    for an Anthropic upstream the usage rides on the finish chunk instead. `usage` is known
+    either way. `finished` turns True only when the upstream ended the
     message properly, so a stream cut mid-way is detectable. `feed` raises UpstreamError on
     malformed events and on error events sent by the upstream.
     """
 
     def __init__(
-        self, source: Dialect, target: Dialect, client_model: str, *, include_usage: bool = True
+        self, source: Dialect, target: Dialect, client_model: str, *, include_usage: bool = False
     ) -> None:
         self._usage = Usage()
         self._stage: _Stage
