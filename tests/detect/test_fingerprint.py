@@ -189,3 +189,15 @@ def test_values_of_different_rows_or_one_column_are_not_flagged(
     assert list(table_detector.scan("Anna Schmidt called again")) == []
     assert list(table_detector.scan("Berlin and Paris are cities")) == []
     assert [f.label for f in table_detector.scan("li wei lives in berlin")] == ["customers"] * 2
+
+
+def test_three_character_values_pass_the_prefix_filter(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    store = make_store(config)
+    csv_file = tmp_path / "staff.csv"
+    csv_file.write_text("code,name\nQ7X,Ruth Okafor\nZZ9,Ian Poole\n")
+    register_table(config, store, csv_file, ["code", "name"], "staff", Level.CONFIDENTIAL)
+    det = _detectors(config)["exact-data"]
+    text = "Badge Q7X belongs to Ruth Okafor."
+    assert sorted(text[f.start : f.end] for f in det.scan(text)) == ["Q7X", "Ruth Okafor"]
+    assert list(det.scan("Badge ZZ9 belongs to Ruth Okafor.")) == []

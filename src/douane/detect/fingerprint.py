@@ -21,7 +21,13 @@ from douane.detect._winnow import Hasher
 from douane.detect.base import Detector
 from douane.errors import LedgerError
 from douane.protect.index import ExcerptIndex, TableIndex
-from douane.protect.register import DOC_PURPOSE, MAX_CELL_WORDS, TABLE_PURPOSE
+from douane.protect.register import (
+    DOC_PURPOSE,
+    MAX_CELL_WORDS,
+    PREFIX_CHARS,
+    PREFIX_PURPOSE,
+    TABLE_PURPOSE,
+)
 from douane.protect.store import ProtectStore
 from douane.types import Finding, FindingType
 
@@ -125,9 +131,12 @@ class ExactDataDetector:
 
     name = "exact-data"
 
-    def __init__(self, index: TableIndex, hasher: Hasher, min_columns: int) -> None:
+    def __init__(
+        self, index: TableIndex, hasher: Hasher, prefixer: Hasher, min_columns: int
+    ) -> None:
         self.index = index
         self._hasher = hasher
+        self._prefixer = prefixer
         self._min_columns = min_columns
         self._max_len = max(index.lengths, default=0)
 
@@ -139,6 +148,8 @@ class ExactDataDetector:
         spans: list[tuple[int, int]] = []
         values: list[str] = []
         for i in range(len(words)):
+            if not self._may_start(words, i):
+                continue
             joined = ""
             for j in range(i, min(i + MAX_CELL_WORDS, len(words))):
                 joined += words[j]
@@ -164,6 +175,22 @@ class ExactDataDetector:
                     findings.add(Finding(start, end, FindingType.PROTECTED_EXCERPT, t.level,
                                          self.name, _STRONG, label=t.label))
         return sorted(findings, key=lambda f: (f.start, f.end))
+
+    def _may_start(self, words: list[str], i: int) -> bool:
+        """Cheap prefilter: does a stored value start like the text from word `i` on?"""
+        joined = ""
+        for word in words[i : i + PREFIX_CHARS]:
+            joined += word
+            if len(joined) >= PREFIX_CHARS:
+                break
+        if len(joined) >= PREFIX_CHARS and self.index.has_prefix(
+            self._prefixer.one(joined[:PREFIX_CHARS])
+        ):
+            return True
+        short = PREFIX_CHARS - 1
+        return short in self.index.lengths and self.index.has_prefix(
+            self._prefixer.one(joined[:short])
+        )
 
 
 def _existing_database(config: Config) -> Engine | None:
@@ -214,7 +241,11 @@ def _load(config: Config, engine: Engine) -> list[Detector]:
     tables = store.load_tables()
     if tables:
         detectors.append(
-            ExactDataDetector(TableIndex(tables), Hasher(secret, TABLE_PURPOSE, 1),
-                              settings.table_min_columns)
+            ExactDataDetector(
+                TableIndex(tables),
+                Hasher(secret, TABLE_PURPOSE, 1),
+                Hasher(secret, PREFIX_PURPOSE, 1),
+                settings.table_min_columns,
+            )
         )
     return detectors

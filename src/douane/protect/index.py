@@ -114,26 +114,33 @@ class CellRef:
 class TableIndex:
     """Cell hash -> cells of registered tables, plus the value lengths worth hashing in a prompt."""
 
-    __slots__ = ("_postings", "_refs", "lengths", "tables")
+    __slots__ = ("_postings", "_prefixes", "lengths", "tables")
 
     def __init__(self, tables: Sequence[StoredTable]) -> None:
         self.tables = tuple(tables)
         keys: list[U64] = []
         refs: list[I64] = []
         lengths: set[int] = set()
+        prefixes: set[int] = set()
         for i, t in enumerate(tables):
             keys.append(t.cell_hashes)
             refs.append((np.int64(i) << 40) | (t.cell_rows << 16) | t.cell_columns)
             lengths.update(int(x) for x in t.value_lengths)
+            prefixes.update(t.value_prefixes.tolist())
         all_keys = np.concatenate(keys) if keys else np.empty(0, dtype=np.uint64)
         all_refs = np.concatenate(refs) if refs else np.empty(0, dtype=np.int64)
         self._postings = _Postings(all_keys, all_refs)
         self.lengths = frozenset(lengths)
+        self._prefixes = frozenset(prefixes)
 
     @property
     def nbytes(self) -> int:
         """Memory held by the index's arrays."""
         return self._postings.nbytes
+
+    def has_prefix(self, prefix_hash: int) -> bool:
+        """Whether some stored value starts with the value behind this prefix hash."""
+        return prefix_hash in self._prefixes
 
     def lookup(self, hashes: U64) -> list[list[CellRef]]:
         """The stored cells behind each hash (an empty list for a miss)."""

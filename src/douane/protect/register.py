@@ -20,6 +20,8 @@ from douane.types import Level
 __all__ = [
     "DOC_PURPOSE",
     "MAX_CELL_WORDS",
+    "PREFIX_CHARS",
+    "PREFIX_PURPOSE",
     "TABLE_PURPOSE",
     "RegisterReport",
     "compact",
@@ -30,6 +32,8 @@ __all__ = [
 
 DOC_PURPOSE = "document-kgram-v1"
 TABLE_PURPOSE = "table-cell-v1"
+PREFIX_PURPOSE = "table-prefix-v1"
+PREFIX_CHARS = 4
 MAX_CELL_WORDS = 8
 _MIN_CELL_CHARS = 3
 _BATCH = 200
@@ -136,6 +140,8 @@ def register_table(
         raise BadRequest(f"{path}: not valid CSV (line {reader.line_num})") from exc
     secret = config.resolved_secret_key()
     hasher = Hasher(secret, TABLE_PURPOSE, 1)
+    prefixer = Hasher(secret, PREFIX_PURPOSE, 1)
+    prefixes: set[int] = set()
     hashes: list[int] = []
     row_ids: list[int] = []
     col_ids: list[int] = []
@@ -149,6 +155,7 @@ def register_table(
             row_ids.append(r)
             col_ids.append(c)
             lengths.add(len(value))
+            prefixes.add(prefixer.one(value[:PREFIX_CHARS]))
     digest = keyed_hash(secret, "protect-table", ",".join(columns), *map(str, hashes))
     table = NewTable(
         name=str(path.resolve()),
@@ -161,5 +168,6 @@ def register_table(
         cell_rows=np.array(row_ids, dtype=np.int64),
         cell_columns=np.array(col_ids, dtype=np.int64),
         value_lengths=np.array(sorted(lengths), dtype=np.int64),
+        value_prefixes=np.array(sorted(prefixes), dtype=np.uint64),
     )
     return store.add_table(table), len(rows)

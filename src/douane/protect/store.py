@@ -56,6 +56,7 @@ protected_tables = sa.Table(
     sa.Column("cell_rows", sa.LargeBinary, nullable=False),
     sa.Column("cell_columns", sa.LargeBinary, nullable=False),
     sa.Column("value_lengths", sa.LargeBinary, nullable=False),
+    sa.Column("value_prefixes", sa.LargeBinary, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 
@@ -109,6 +110,7 @@ class NewTable:
     cell_rows: np.ndarray
     cell_columns: np.ndarray
     value_lengths: np.ndarray
+    value_prefixes: U64
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +138,7 @@ class StoredTable:
     cell_rows: np.ndarray
     cell_columns: np.ndarray
     value_lengths: np.ndarray
+    value_prefixes: U64
 
 
 def _u64(blob: bytes) -> U64:
@@ -224,6 +227,7 @@ class ProtectStore:
                     cell_rows=table.cell_rows.astype("<u4").tobytes(),
                     cell_columns=table.cell_columns.astype("<u2").tobytes(),
                     value_lengths=table.value_lengths.astype("<u2").tobytes(),
+                    value_prefixes=table.value_prefixes.astype("<u8").tobytes(),
                     created_at=datetime.now(UTC),
                 )
             )
@@ -283,13 +287,13 @@ class ProtectStore:
         """Every table's cell hashes, for building the in-memory index."""
         t = protected_tables
         cols = (t.c.id, t.c.label, t.c.level, t.c.columns, t.c.cell_hashes, t.c.cell_rows,
-                t.c.cell_columns, t.c.value_lengths)
+                t.c.cell_columns, t.c.value_lengths, t.c.value_prefixes)
         with self._begin() as conn:
             rows = conn.execute(sa.select(*cols)).all()
         return [
             StoredTable(r[0], r[1], Level(r[2]), tuple(r[3].split(",")), _u64(r[4]),
                         np.frombuffer(r[5], dtype="<u4").astype(np.int64),
                         np.frombuffer(r[6], dtype="<u2").astype(np.int64),
-                        np.frombuffer(r[7], dtype="<u2").astype(np.int64))
+                        np.frombuffer(r[7], dtype="<u2").astype(np.int64), _u64(r[8]))
             for r in rows
         ]

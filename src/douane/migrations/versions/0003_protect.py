@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("cell_rows", sa.LargeBinary, nullable=False),
         sa.Column("cell_columns", sa.LargeBinary, nullable=False),
         sa.Column("value_lengths", sa.LargeBinary, nullable=False),
+        sa.Column("value_prefixes", sa.LargeBinary, nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
 
