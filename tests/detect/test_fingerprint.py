@@ -201,3 +201,17 @@ def test_three_character_values_pass_the_prefix_filter(tmp_path: Path) -> None:
     text = "Badge Q7X belongs to Ruth Okafor."
     assert sorted(text[f.start : f.end] for f in det.scan(text)) == ["Q7X", "Ruth Okafor"]
     assert list(det.scan("Badge ZZ9 belongs to Ruth Okafor.")) == []
+
+
+def test_a_value_inside_another_value_is_not_a_second_column(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    store = make_store(config)
+    csv_file = tmp_path / "people.csv"
+    csv_file.write_text("name,email\nAnna Schmidt,anna.schmidt@example.com\n")
+    register_table(config, store, csv_file, ["name", "email"], "hr", Level.CONFIDENTIAL)
+    det = _detectors(config)["exact-data"]
+    assert list(det.scan("write to anna.schmidt@example.com")) == []
+    text = "Anna Schmidt (anna.schmidt@example.com)"
+    assert sorted(text[f.start : f.end] for f in det.scan(text)) == [
+        "Anna Schmidt", "anna.schmidt@example.com",
+    ]

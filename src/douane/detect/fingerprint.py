@@ -161,19 +161,19 @@ class ExactDataDetector:
         if not values:
             return []
         hashes = np.array([self._hasher.one(v) for v in values], dtype=np.uint64)
-        by_row: dict[tuple[int, int], dict[int, list[tuple[int, int]]]] = {}
-        for span, refs in zip(spans, self.index.lookup(hashes), strict=True):
+        by_row: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
+        for (start, end), refs in zip(spans, self.index.lookup(hashes), strict=True):
             for ref in refs:
-                by_row.setdefault((ref.table, ref.row), {}).setdefault(ref.column, []).append(span)
+                by_row.setdefault((ref.table, ref.row), []).append((start, end, ref.column))
         findings: set[Finding] = set()
-        for (table, _row), columns in by_row.items():
-            if len(columns) < self._min_columns:
+        for (table, _row), matches in by_row.items():
+            kept = _disjoint(matches)
+            if len({column for _, _, column in kept}) < self._min_columns:
                 continue
             t = self.index.tables[table]
-            for spans_of_col in columns.values():
-                for start, end in spans_of_col:
-                    findings.add(Finding(start, end, FindingType.PROTECTED_EXCERPT, t.level,
-                                         self.name, _STRONG, label=t.label))
+            for start, end, _ in kept:
+                findings.add(Finding(start, end, FindingType.PROTECTED_EXCERPT, t.level,
+                                     self.name, _STRONG, label=t.label))
         return sorted(findings, key=lambda f: (f.start, f.end))
 
     def _may_start(self, words: list[str], i: int) -> bool:
@@ -191,6 +191,16 @@ class ExactDataDetector:
         return short in self.index.lengths and self.index.has_prefix(
             self._prefixer.one(joined[:short])
         )
+
+
+def _disjoint(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Longest-first non-overlapping matches: a name inside an e-mail address is not a second
+    column."""
+    kept: list[tuple[int, int, int]] = []
+    for m in sorted(matches, key=lambda m: (m[0] - m[1], m[0])):
+        if not any(m[0] < k[1] and k[0] < m[1] for k in kept):
+            kept.append(m)
+    return kept
 
 
 def _existing_database(config: Config) -> Engine | None:
