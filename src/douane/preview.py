@@ -21,6 +21,7 @@ def preview_text(
     """
     findings = scanner.scan(text)
     decision = policy.decide(team, model, findings)
+    actions = [str(a) for a in decision.actions] or ["block"] * len(findings)
     result: dict[str, Any] = {
         "model": model,
         "team": team,
@@ -32,11 +33,9 @@ def preview_text(
                 "level": str(f.level),
                 "detector": f.detector,
                 "score": round(f.score, 3),
-                "action": str(action),
+                "action": action,
             }
-            for f, action in zip(
-                findings, decision.actions or ("block",) * len(findings), strict=True
-            )
+            for f, action in zip(findings, actions, strict=True)
         ],
         "decision": {
             "blocked": decision.blocked,

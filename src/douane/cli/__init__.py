@@ -14,7 +14,8 @@ __all__ = ["cli", "main"]
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="douane")
-def cli() -> None:
+@click.option("--traceback", is_flag=True, help="Show the full traceback of an unexpected error.")
+def cli(traceback: bool) -> None:
     """Douane: customs for AI traffic. Finds, masks and records what leaves for LLM providers."""
 
 
@@ -45,3 +46,12 @@ def main() -> None:
     except DouaneError as exc:
         click.echo(f"Error: {exc.message}", err=True)
         sys.exit(1)
+    except Exception as exc:
+        if "--traceback" in sys.argv[1:2]:
+            raise
+        # The type only: an exception's text may quote the data being scanned.
+        click.echo(
+            f"Error: unexpected {type(exc).__name__}; run `douane --traceback ...` for details",
+            err=True,
+        )
+        sys.exit(70)

@@ -9,6 +9,7 @@ from douane.cli.demo import demo_command
 from douane.cli.demo_upstream import demo_upstream_command
 from douane.cli.keys import keys_group
 from douane.cli.policy import policy_group
+from douane.cli.preview import preview_command
 from douane.cli.protect import protect_group
 from douane.cli.scan import eval_command, rules_group, scan_command
 from douane.cli.serve import serve_command
@@ -21,6 +22,7 @@ ALL: tuple[click.Command, ...] = (
     demo_upstream_command,
     keys_group,
     policy_group,
+    preview_command,
     protect_group,
     serve_command,
     scan_command,

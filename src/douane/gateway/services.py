@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from douane.mask import Masker
-from douane.policy import Policy
 from sqlalchemy import Engine
 
 from douane.config import Config, ModelSpec, ProviderSpec
@@ -16,6 +15,8 @@ from douane.errors import NotFound
 from douane.gateway.metrics import Metrics
 from douane.keys import KeyStore
 from douane.ledger import Ledger
+from douane.mask import Masker
+from douane.policy import Policy
 from douane.providers import Providers
 
 __all__ = ["Services", "build_services"]
@@ -55,20 +56,24 @@ class Services:
 def build_services(config: Config, **overrides: Any) -> Services:
     """Open the database (migrating it), the ledger, the scanner and the upstream clients.
 
-    `overrides` replaces components by name (tests inject faulty scanners this way).
+    `overrides` supplies components by name instead of building them (tests inject faults).
     """
-    engine = make_engine(config.database)
+    engine = overrides.pop("engine", None) or make_engine(config.database)
     migrate(engine)
     secret = config.resolved_secret_key()
-    services = Services(
-        config=config,
-        engine=engine,
-        keys=KeyStore(engine, secret),
-        scanner=build_scanner(config, engine),
-        policy=Policy(config),
-        masker=Masker(secret),
-        ledger=Ledger.open(config, engine),
-        providers=Providers(config),
-        metrics=Metrics(),
-    )
-    return replace(services, **overrides) if overrides else services
+    builders: dict[str, Callable[[], Any]] = {
+        "keys": lambda: KeyStore(engine, secret),
+        "scanner": lambda: build_scanner(config, engine),
+        "policy": lambda: Policy(config),
+        "masker": lambda: Masker(secret),
+        "ledger": lambda: Ledger.open(config, engine),
+        "providers": lambda: Providers(config),
+        "metrics": Metrics,
+    }
+    parts = {
+        name: overrides.pop(name) if name in overrides else build()
+        for name, build in builders.items()
+    }
+    if overrides:
+        raise TypeError(f"unknown service overrides: {sorted(overrides)}")
+    return Services(config=config, engine=engine, **parts)

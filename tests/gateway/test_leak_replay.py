@@ -1,0 +1,186 @@
+"""Issue 4's end-to-end bar: replay the whole dev corpus through a live gateway to a recording US
+upstream that echoes the prompt, with the OpenAI and Anthropic SDKs, streamed (chunks of 1-7
+characters) and not.
+
+- Nothing the default policy masks or blocks reaches the upstream.
+- The client gets its original text back, character for character, in >= 99.5 % of records.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import anthropic
+import httpx
+import openai
+import pytest
+
+from tests.harness import Gateway, Process, create_key, douane, start_gateway
+
+EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
+RECORDS = [json.loads(line) for line in (EVAL / "dev.jsonl").read_text().splitlines() if line]
+CONFIG = """\
+database: sqlite:///{workdir}/douane.db
+secret_key: leak-test-secret
+codenames: {eval}/terms.csv
+providers:
+  - {{name: us-openai, kind: openai, base_url: "{upstream}/v1", jurisdiction: US}}
+  - {{name: us-anthropic, kind: anthropic, base_url: "{upstream}", jurisdiction: US}}
+models:
+  - {{name: gpt-us, provider: us-openai, model: echo}}
+  - {{name: claude-us, provider: us-anthropic, model: echo}}
+teams:
+  - {{name: default}}
+"""
+
+
+def _allowed_to_us() -> set[str]:
+    """Gold values the default policy lets reach a US provider: markings (level internal) and
+    codenames listed as internal."""
+    with (EVAL / "terms.csv").open() as fh:
+        return {row["term"].casefold() for row in csv.DictReader(fh) if row["level"] == "internal"}
+
+
+INTERNAL_TERMS = _allowed_to_us()
+
+
+def protected_values(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """(type, value) of every gold span that must not reach a US provider."""
+    out = []
+    for span in record["spans"]:
+        if span["type"] == "MARKING":
+            continue
+        if span["type"] == "CODENAME" and span["value"].casefold() in INTERNAL_TERMS:
+            continue
+        out.append((span["type"], span["value"]))
+    return out
+
+
+@dataclass
+class Replay:
+    """Counts of one replay run."""
+
+    sent: int = 0
+    blocked: int = 0
+    exact: int = 0
+    leaks: list[str] = field(default_factory=list)
+    mismatches: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def leak_gateway(tmp_path_factory: pytest.TempPathFactory, upstream: Process) -> Iterator[Gateway]:
+    workdir = tmp_path_factory.mktemp("leak")
+    config = workdir / "douane.yaml"
+    config.write_text(CONFIG.format(workdir=workdir, eval=EVAL, upstream=upstream.url))
+    douane(
+        "protect",
+        "add",
+        "--config",
+        str(config),
+        "--level",
+        "confidential",
+        str(EVAL / "protected"),
+        cwd=workdir,
+    )
+    gw = start_gateway(workdir, config.read_text())
+    gw.keys["default"] = create_key(workdir, gw.config)
+    yield gw
+    gw.process.stop()
+
+
+def _openai_answer(client: openai.OpenAI, text: str, stream: bool) -> str:
+    messages: Any = [{"role": "user", "content": text}]
+    if not stream:
+        answer = client.chat.completions.create(model="gpt-us", messages=messages)
+        return answer.choices[0].message.content or ""
+    pieces = []
+    for chunk in client.chat.completions.create(model="gpt-us", messages=messages, stream=True):
+        pieces.extend(c.delta.content or "" for c in chunk.choices)
+    return "".join(pieces)
+
+
+def _anthropic_answer(client: anthropic.Anthropic, text: str, stream: bool) -> str:
+    messages: Any = [{"role": "user", "content": text}]
+    if not stream:
+        message = client.messages.create(model="claude-us", max_tokens=4096, messages=messages)
+        return "".join(b.text for b in message.content if b.type == "text")
+    with client.messages.stream(model="claude-us", max_tokens=4096, messages=messages) as s:
+        return "".join(s.text_stream)
+
+
+def _replay(
+    gateway: Gateway, upstream: Process, ask: Callable[[str], str], blocked_error: type[Exception]
+) -> Replay:
+    result = Replay()
+    for record in RECORDS:
+        httpx.delete(upstream.url + "/_demo/requests")
+        result.sent += 1
+        try:
+            answer = ask(record["text"])
+        except blocked_error as exc:
+            assert getattr(exc, "status_code", None) == 403, exc
+            result.blocked += 1
+            answer = None
+        seen = json.dumps(httpx.get(upstream.url + "/_demo/requests").json(), ensure_ascii=False)
+        for kind, value in protected_values(record):
+            if value in seen or json.dumps(value, ensure_ascii=False)[1:-1] in seen:
+                result.leaks.append(f"{record['id']}:{kind}")
+        if answer is None:
+            continue
+        if answer == record["text"]:
+            result.exact += 1
+        else:
+            result.mismatches.append(record["id"])
+    return result
+
+
+def _check(result: Replay) -> None:
+    forwarded = result.sent - result.blocked
+    print(
+        f"sent {result.sent}, blocked {result.blocked}, "
+        f"restored exactly {result.exact}/{forwarded}, leaks {len(result.leaks)}"
+    )
+    assert result.leaks == []
+    assert result.exact >= 0.995 * forwarded, result.mismatches[:10]
+    assert forwarded > 0.5 * result.sent
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stream", [False, True], ids=["plain", "streamed"])
+def test_openai_sdk_replay_leaks_nothing_and_restores(
+    leak_gateway: Gateway, upstream: Process, stream: bool
+) -> None:
+    client = openai.OpenAI(
+        base_url=leak_gateway.url + "/v1", api_key=leak_gateway.keys["default"], max_retries=0
+    )
+    _check(
+        _replay(
+            leak_gateway,
+            upstream,
+            lambda t: _openai_answer(client, t, stream),
+            openai.PermissionDeniedError,
+        )
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stream", [False, True], ids=["plain", "streamed"])
+def test_anthropic_sdk_replay_leaks_nothing_and_restores(
+    leak_gateway: Gateway, upstream: Process, stream: bool
+) -> None:
+    client = anthropic.Anthropic(
+        base_url=leak_gateway.url, api_key=leak_gateway.keys["default"], max_retries=0
+    )
+    _check(
+        _replay(
+            leak_gateway,
+            upstream,
+            lambda t: _anthropic_answer(client, t, stream),
+            anthropic.PermissionDeniedError,
+        )
+    )
