@@ -116,3 +116,33 @@ def test_rewriter_after_translator_pipeline() -> None:
     out += rw.flush()
     completion, _ = accumulate_openai(out)
     assert completion.choices[0].message.content == WANT
+
+
+def test_openai_each_choice_has_its_own_channel() -> None:
+    def chunk(choices: list[dict[str, object]]) -> SSEEvent:
+        body = {
+            "id": "c",
+            "object": "chat.completion.chunk",
+            "created": 1,
+            "model": "m",
+            "choices": choices,
+        }
+        return SSEEvent(None, json.dumps(body))
+
+    def delta(i: int, text: str | None, finish: str | None = None) -> dict[str, object]:
+        return {
+            "index": i,
+            "delta": {} if text is None else {"content": text},
+            "finish_reason": finish,
+        }
+
+    events = [
+        chunk([delta(0, "Dear <P"), delta(1, "Hi <")]),
+        chunk([delta(0, "1>!"), delta(1, "P2")]),
+        chunk([delta(0, None, "stop")]),
+        chunk([delta(1, ">", "stop")]),
+        SSEEvent(None, "[DONE]"),
+    ]
+    out, _ = _rewrite("openai", events)
+    completion, _ = accumulate_openai(out)
+    assert [c.message.content for c in completion.choices] == ["Dear ALICE!", "Hi BOB"]

@@ -141,3 +141,41 @@ def test_events_after_the_end_are_ignored() -> None:
     tr = StreamTranslator("openai", "openai", "m")
     _run(tr, openai_stream(PIECES))
     assert tr.feed(SSEEvent(None, "[DONE]")) == []
+
+
+def test_parallel_tool_calls_become_separate_blocks_and_back() -> None:
+    def chunk(delta: dict[str, object], finish: str | None = None) -> SSEEvent:
+        body = {
+            "id": "c",
+            "object": "chat.completion.chunk",
+            "created": 1,
+            "model": "m",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        }
+        return SSEEvent(None, json.dumps(body))
+
+    def call(i: int, name: str | None, args: str) -> dict[str, object]:
+        out: dict[str, object] = {"index": i, "function": {"arguments": args}}
+        if name:
+            out.update(id=f"call_{i}", type="function", function={"name": name, "arguments": args})
+        return {"tool_calls": [out]}
+
+    events = [
+        chunk({"role": "assistant"}),
+        chunk(call(0, "a", "")),
+        chunk(call(0, None, '{"x":1}')),
+        chunk(call(1, "b", '{"y"')),
+        chunk(call(1, None, ":2}")),
+        chunk({}, "tool_calls"),
+        SSEEvent(None, "[DONE]"),
+    ]
+    to_anthropic = _run(StreamTranslator("openai", "anthropic", "m"), events)
+    message = accumulate_anthropic(to_anthropic)
+    assert [(b.name, b.input) for b in message.content] == [("a", {"x": 1}), ("b", {"y": 2})]  # type: ignore[union-attr]
+    back = _run(StreamTranslator("anthropic", "openai", "m"), to_anthropic)
+    completion, _ = accumulate_openai(back)
+    calls = completion.choices[0].message.tool_calls or []
+    assert [(c.function.name, c.function.arguments) for c in calls] == [  # type: ignore[union-attr]
+        ("a", '{"x":1}'),
+        ("b", '{"y":2}'),
+    ]
