@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from douane import _placeholder as grammar
 from douane.mask import Mapping, Masker
 from douane.restore import Restorer, restore_text
 from douane.types import Action, Finding, FindingType, Level
@@ -310,3 +311,38 @@ def test_property_pasted_back_placeholders_round_trip(
     masked, mapping = _mask(again, spans)
     cuts = data.draw(st.lists(st.integers(0, len(masked)), max_size=12))
     assert _stream(mapping, _split(masked, cuts)) == again
+
+
+@settings(max_examples=200, deadline=None)
+@given(_masked_request(), st.lists(st.one_of(_TEXT, st.integers(0, 5)), max_size=12), st.data())
+def test_property_prefiltered_search_changes_nothing(
+    request_: tuple[str, list[tuple[int, int, FindingType]]],
+    parts: list[str | int],
+    data: st.DataObject,
+) -> None:
+    """Long texts go through the substring prefilter, short ones through the plain regex: both
+    paths must mask and restore identically (forced here on the same inputs)."""
+    text, spans = request_
+    threshold = grammar._SMALL
+    try:
+        grammar._SMALL = 0
+        masked_fast, mapping_fast = _mask(text, spans)
+        grammar._SMALL = 10**9
+        masked_slow, mapping_slow = _mask(text, spans)
+        assert masked_fast == masked_slow
+        assert mapping_fast.placeholders() == mapping_slow.placeholders()
+        forms = [*mapping_fast.placeholders(), "[PERSON]", "<IBAN>", "person_", "[EMAIL"]
+        answer = "".join(p if isinstance(p, str) else forms[p % len(forms)] for p in parts)
+        answer = masked_fast + answer
+        cuts = data.draw(st.lists(st.integers(0, len(answer)), max_size=8))
+        results = set()
+        for small in (0, 10**9):
+            grammar._SMALL = small
+            results.add(restore_text(mapping_fast, answer))
+            results.add(_stream(mapping_fast, _split(answer, cuts)))
+            results.add(_stream(mapping_fast, [answer]))
+        assert len(results) == 1
+        grammar._SMALL = 0
+        assert _stream(mapping_fast, _split(masked_fast, cuts)) == text
+    finally:
+        grammar._SMALL = threshold

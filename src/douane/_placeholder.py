@@ -55,6 +55,7 @@ _VIABLE = re.compile(
     rf"(?:[\[(<{{](?:{_PREFIXES})?|(?<!\w)(?:{_PREFIXES}))\Z", re.IGNORECASE | re.ASCII
 )
 _OPEN = "[(<{"
+_AFTER_TYPE = "_-])>}"
 _RUN = string.ascii_letters + string.digits + "_-"
 _RUN_SET = frozenset(_RUN)
 _LOWER_TYPES = tuple(name.lower() for name in TYPE_NAMES)
@@ -107,7 +108,9 @@ def viable_tail(text: str, start: int, max_len: int) -> int | None:
 
 class CandidateFinder:
     """`CANDIDATE.search` over one text, sped up by a case-insensitive substring prefilter: a
-    candidate can only start at a type name or at the bracket just before one."""
+    candidate can only start at a type name or at the bracket just before one. On long texts it
+    skips candidates that can be neither restored nor extended (a type name followed by a space),
+    which changes no restorer or masker outcome: those only ever reject such candidates."""
 
     __slots__ = ("_starts", "_text")
 
@@ -120,7 +123,7 @@ class CandidateFinder:
                 self._starts = _starts(text, lowered, pos)
 
     def search(self, pos: int) -> re.Match[str] | None:
-        """The leftmost candidate starting at or after `pos`, exactly as `CANDIDATE.search`."""
+        """The leftmost candidate starting at or after `pos` that matters (see the class)."""
         if self._starts is None:
             return CANDIDATE.search(self._text, pos)
         starts = self._starts
@@ -133,11 +136,16 @@ class CandidateFinder:
 
 def _starts(text: str, lowered: str, pos: int) -> list[int]:
     found: set[int] = set()
+    end = len(text)
     for name in _LOWER_TYPES:
+        size = len(name)
         i = lowered.find(name, pos)
         while i != -1:
-            found.add(i)
-            if i - 1 >= pos and text[i - 1] in _OPEN:
-                found.add(i - 1)
+            # Only a separator, a closing bracket or the end of the text can follow a type name
+            # in a candidate that is restorable or still undecided; prose words are skipped.
+            if i + size == end or text[i + size] in _AFTER_TYPE:
+                found.add(i)
+                if i - 1 >= pos and text[i - 1] in _OPEN:
+                    found.add(i - 1)
             i = lowered.find(name, i + 1)
     return sorted(found)
