@@ -1,4 +1,17 @@
-"""Translate an OpenAI chat-completions request body into an Anthropic /v1/messages body."""
+"""Translate an OpenAI chat-completions request body into an Anthropic /v1/messages body.
+
+Mapped: leading system/developer messages -> `system`; text and image parts (data URLs -> base64
+sources, other URLs -> url sources); assistant tool_calls -> tool_use blocks; tool messages ->
+tool_result blocks (consecutive same-role turns are merged); function tools -> tools with
+input_schema; tool_choice auto/none/required(any)/function and parallel_tool_calls=false ->
+disable_parallel_tool_use; stop -> stop_sequences; temperature (0-1), top_p; max_tokens or
+max_completion_tokens (else the route's default); user -> metadata.user_id; stream.
+Ignored because they do not change the answer: stream_options (Anthropic always reports usage),
+metadata (OpenAI stored-completion tags). Everything else with a non-default value (n>1,
+logprobs, response_format json, penalties, seed, logit_bias, audio, reasoning_effort, store,
+prediction, web_search_options, late system messages, legacy function calls...) raises
+UnsupportedFeature naming the field.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,14 @@
-"""Translate an Anthropic /v1/messages request body into an OpenAI chat-completions body."""
+"""Translate an Anthropic /v1/messages request body into an OpenAI chat-completions body.
+
+Mapped: system -> a leading system message; text and image blocks (base64 -> data URL);
+tool_use blocks -> assistant tool_calls (input serialized as JSON arguments); tool_result blocks
+-> tool messages placed before the rest of that user turn; client tools -> function tools;
+tool_choice auto/none/any(required)/tool and disable_parallel_tool_use -> parallel_tool_calls;
+stop_sequences -> stop; temperature, top_p, max_tokens; metadata.user_id -> user; stream (with
+stream_options.include_usage so usage can be reported). cache_control marks are dropped (they
+change cost, not the answer). Refused with UnsupportedFeature: thinking (unless disabled), top_k,
+server tools, documents, error tool results, images inside tool results, service_tier, mcp...
+"""
 
 from __future__ import annotations
 
