@@ -110,6 +110,8 @@ def main() -> None:
     parser.add_argument("--steps", default="100,1000,10000", help="cumulative document counts")
     parser.add_argument("--words", type=int, default=950, help="words per document")
     parser.add_argument("--prompts", type=int, default=40, help="prompts scanned per step")
+    parser.add_argument("--protect", default="{}",
+                        help="YAML mapping of protect settings, e.g. '{kgram: 5}'")
     parser.add_argument("--corpus", type=Path, default=None,
                         help="score the dev corpus in this folder instead of benchmarking")
     args = parser.parse_args()
@@ -120,7 +122,9 @@ def main() -> None:
     rng = random.Random(20250611)
     vocab, weights = _vocabulary()
     work = Path(tempfile.mkdtemp(prefix="douane-bench-"))
-    config = parse_config(f"database: sqlite:///{work}/bench.db\nsecret_key: bench-secret\n")
+    config = parse_config(
+        f"database: sqlite:///{work}/bench.db\nsecret_key: bench-secret\nprotect: {args.protect}\n"
+    )
     engine = make_engine(config.database)
     migrate(engine)
     store = ProtectStore(engine)

@@ -122,7 +122,7 @@ class ProtectSettings(_Frozen):
     """Fingerprinting of protected documents and tables, and the codename file's reload period."""
 
     min_matches: int = Field(default=3, gt=0, description="fingerprint hits that make an excerpt")
-    kgram: int = Field(default=5, ge=2, le=12, description="words per fingerprinted k-gram")
+    kgram: int = Field(default=4, ge=2, le=12, description="words per fingerprinted k-gram")
     window: int = Field(default=3, ge=1, le=50, description="winnowing window (k-grams)")
     max_gap: int = Field(default=12, ge=1, description="words between hits of one excerpt")
     background_docs: int = Field(
