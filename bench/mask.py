@@ -61,16 +61,24 @@ def _prompt(records: list[dict], size: int = 4096) -> tuple[str, list[Finding]]:
     return text, findings
 
 
-def _time(fn: Callable[[], object], repeat: int) -> tuple[float, float, float]:
-    """(wall p50, wall p99, CPU p50) in µs; CPU time is what the stage costs on a shared machine."""
-    wall, cpu = [], []
+def _time_all(
+    stages: list[tuple[str, Callable[[], object]]], repeat: int
+) -> dict[str, tuple[float, float, float]]:
+    """Per stage (wall p50, wall p99, CPU p50) in µs. Stages run round-robin so that a change of
+    load on a shared machine affects all of them alike; CPU time is what a stage costs."""
+    wall: dict[str, list[float]] = {name: [] for name, _ in stages}
+    cpu: dict[str, list[float]] = {name: [] for name, _ in stages}
     for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        fn()
-        cpu.append((time.process_time() - start_cpu) * 1e6)
-        wall.append((time.perf_counter() - start) * 1e6)
-    wall.sort()
-    return statistics.median(wall), wall[int(len(wall) * 0.99) - 1], statistics.median(cpu)
+        for name, fn in stages:
+            start, start_cpu = time.perf_counter(), time.process_time()
+            fn()
+            cpu[name].append((time.process_time() - start_cpu) * 1e6)
+            wall[name].append((time.perf_counter() - start) * 1e6)
+    out = {}
+    for name, _ in stages:
+        w = sorted(wall[name])
+        out[name] = (statistics.median(w), w[int(len(w) * 0.99) - 1], statistics.median(cpu[name]))
+    return out
 
 
 def _chunks(text: str, rnd: random.Random) -> list[str]:
@@ -137,8 +145,7 @@ def main() -> None:
             ),
         ),
     ]
-    for name, fn in stages:
-        p50, p99, cpu = _time(fn, args.repeat)
+    for name, (p50, p99, cpu) in _time_all(stages, args.repeat).items():
         print(f"{name:26} wall p50 {p50:7.1f} µs  p99 {p99:8.1f} µs  CPU p50 {cpu:7.1f} µs")
     exact, total = round_trip(records, masker)
     print(f"round trip (all gold spans masked, 1-7 char chunks): {exact}/{total} records exact")
