@@ -215,3 +215,21 @@ def test_a_value_inside_another_value_is_not_a_second_column(tmp_path: Path) -> 
     assert sorted(text[f.start : f.end] for f in det.scan(text)) == [
         "Anna Schmidt", "anna.schmidt@example.com",
     ]
+
+
+class _StrongName:
+    name = "fake-person"
+
+    def scan(self, text: str) -> list[Finding]:
+        start = text.index("X")
+        return [Finding(start, start + 1, FindingType.PERSON, Level.INTERNAL, self.name, 0.86)]
+
+
+def test_a_validated_finding_inside_an_excerpt_does_not_drop_the_excerpt(registered) -> None:
+    from douane.detect.scanner import Scanner
+
+    _, det, docs = registered
+    words = _excerpt(docs[1], 40, 16).split(" ")
+    text = " ".join([*words[:8], "X", *words[8:]])
+    findings = Scanner([det, _StrongName()]).scan(text)
+    assert [f.type for f in findings] == [FindingType.PROTECTED_EXCERPT]
