@@ -1,10 +1,10 @@
 """The placeholder grammar shared by masking and restoration, including the model's manglings.
 
 A placeholder is `[TYPE_hex]`. Models mangle it: brackets dropped or swapped for `()`, `<>`, `{}`,
-case changed, `-` for `_`, or the suffix dropped (`[PERSON]`). One regex recognises every variant
-(`CANDIDATE`); the masker scans the request with it so that nothing the client wrote can be mistaken
-for a placeholder, and the restorer scans the answer with it. Keeping both on one grammar is what
-makes mask → restore the identity.
+case changed, `-` for `_`, a Markdown-escaped `\\_`, or the suffix dropped (`[PERSON]`). One
+regex recognises every variant (`CANDIDATE`); the masker scans the request with it so that nothing
+the client wrote can be mistaken for a placeholder, and the restorer scans the answer with it.
+Keeping both on one grammar is what makes mask → restore the identity.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ _TYPES = "|".join(re.escape(name) for name in TYPE_NAMES)
 # An opening bracket, or a word boundary before a bare core; then the type, an optional
 # separator + hex suffix, and an optional closing bracket.
 CANDIDATE = re.compile(
-    rf"(?:(?P<o>[\[(<{{])|(?<!\w))(?P<t>{_TYPES})(?:(?P<s>[_-])(?P<h>[0-9a-f]+))?(?P<c>[\])>}}])?",
+    rf"(?:(?P<o>[\[(<{{])|(?<!\w))(?P<t>{_TYPES})(?:(?P<s>\\?[_-])(?P<h>[0-9a-f]+))?(?P<c>[\])>}}])?",
     re.IGNORECASE | re.ASCII,
 )
 
@@ -49,13 +49,15 @@ def _prefix_chain(word: str, tail: str) -> str:
     return re.escape(word[0]) + out
 
 
-_PREFIXES = "|".join(_prefix_chain(name, "(?:[_-][0-9a-f]*)?") for name in TYPE_NAMES)
+_PREFIXES = "|".join(
+    _prefix_chain(name, r"(?:\\(?:[_-][0-9a-f]*)?|[_-][0-9a-f]*)?") for name in TYPE_NAMES
+)
 # A suffix of the text that is still the beginning of a candidate (the stream must wait for more).
 _VIABLE = re.compile(
     rf"(?:[\[(<{{](?:{_PREFIXES})?|(?<!\w)(?:{_PREFIXES}))\Z", re.IGNORECASE | re.ASCII
 )
 _OPEN = "[(<{"
-_AFTER_TYPE = "_-])>}"
+_AFTER_TYPE = "_-\\])>}"
 _RUN = string.ascii_letters + string.digits + "_-"
 _RUN_SET = frozenset(_RUN)
 _LOWER_TYPES = tuple(name.lower() for name in TYPE_NAMES)

@@ -25,6 +25,7 @@ __all__ = ["Restorer", "restore_text"]
 
 Kind = Literal["text", "json"]
 _WORD = re.compile(r"\w", re.ASCII)
+_SEPARATOR_PREFIXES = frozenset({"_", "-", "\\", "\\_", "\\-"})
 _MAX_TYPE = max(len(t) for t in TYPE_NAMES)
 
 
@@ -104,7 +105,7 @@ class Restorer:
         if m.end() == len(buf):
             return True
         # `[PERSON_` with the hex still to come: the regex matched only `[PERSON`.
-        return h is None and m.end() == len(buf) - 1 and buf[-1] in "_-"
+        return h is None and buf[m.end() :] in _SEPARATOR_PREFIXES
 
     def _replacement(self, m: re.Match[str], buf: str) -> tuple[int, int, str] | None:
         """(start, end, value) when the candidate is a placeholder of this request."""
