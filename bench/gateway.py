@@ -24,11 +24,12 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from douane.config import parse_config  # noqa: E402
-from douane.gateway.services import Services, build_services  # noqa: E402
-from douane.restore import restore_text  # noqa: E402
-from douane.types import Outcome, RequestRecord  # noqa: E402
-from tests.harness import create_key, start_gateway, start_upstream  # noqa: E402
+from tests.harness import create_key, start_gateway, start_upstream
+
+from douane.config import parse_config
+from douane.gateway.services import Services, build_services
+from douane.restore import restore_text
+from douane.types import Outcome, RequestRecord
 
 PARAGRAPH = (
     "Hallo Frau Schneider, bitte überweisen Sie den Betrag an IBAN DE89 3704 0044 0532 0130 00 "

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from douane.config import Config, ProviderSpec
+from douane.dialects import upstream_error_message
 from douane.errors import UpstreamError, UpstreamTimeout
 
 __all__ = ["Providers", "UpstreamResponse", "upstream_path"]
@@ -66,21 +67,9 @@ def _client(spec: ProviderSpec, transport: httpx.AsyncBaseTransport | None) -> h
     )
 
 
-def _error_message(spec: ProviderSpec, body: bytes) -> str:
-    """The upstream's own error message if it sent one in either dialect, else a generic one."""
-    try:
-        data = json.loads(body)
-        err = data.get("error") if isinstance(data, dict) else None
-        message = err.get("message") if isinstance(err, dict) else err
-        if isinstance(message, str) and message:
-            return message[:500]
-    except (ValueError, AttributeError):
-        pass
-    return "no error message"
-
-
 def _status_error(spec: ProviderSpec, status: int, body: bytes) -> UpstreamError:
-    message = f"provider {spec.name!r} answered HTTP {status}: {_error_message(spec, body)}"
+    detail = upstream_error_message(spec.kind, status, body)
+    message = f"provider {spec.name!r} answered HTTP {status}: {detail}"
     if status in (401, 403):
         message = f"provider {spec.name!r} rejected Douane's credentials (HTTP {status})"
     return UpstreamError(message, status=status if status in _MIRRORED_STATUSES else 502)

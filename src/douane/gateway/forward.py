@@ -12,8 +12,6 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from typing import Any
 
-from douane.restore import Restorer, restore_text
-
 from douane.dialects import (
     SSEDecoder,
     StreamTextRewriter,
@@ -28,6 +26,7 @@ from douane.dialects import (
 from douane.errors import DouaneError, UpstreamError
 from douane.gateway.pipeline import Prepared
 from douane.gateway.services import Services
+from douane.restore import Restorer, restore_text
 from douane.types import Outcome
 
 __all__ = ["forward_json", "open_stream"]
@@ -118,7 +117,10 @@ async def _relay(
 ) -> AsyncIterator[bytes]:
     decoder = SSEDecoder()
     translator = StreamTranslator(
-        prepared.provider.kind, prepared.dialect, prepared.conversation.model
+        prepared.provider.kind,
+        prepared.dialect,
+        prepared.conversation.model,
+        include_usage=prepared.conversation.include_usage,
     )
     mapping = prepared.mapping
     rewriter = (
