@@ -82,9 +82,10 @@ def demo_command(text: str) -> None:
     response: httpx.Response = result["response"]
     console = Console()
     console.print(Panel(text, title="1. the client sends"))
-    bodies = [r.get("body", r) for r in result["received"]]
+    bodies = [r["body"] for r in result["received"]]
     sent = [m.get("content") for b in bodies for m in b.get("messages", [])]
-    console.print(Panel("\n".join(map(str, sent)) or "(nothing: blocked)", title="2. the provider receives"))
+    provider_saw = "\n".join(map(str, sent)) or "(nothing: blocked)"
+    console.print(Panel(provider_saw, title="2. the provider receives"))
     headers = {k: v for k, v in response.headers.items() if k.startswith("x-douane")}
     console.print(Panel(json.dumps(headers, indent=2), title="3. Douane's headers"))
     body = response.json()
