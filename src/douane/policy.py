@@ -156,9 +156,9 @@ class Policy:
     def decide(self, team: str, model_name: str, findings: Sequence[Finding]) -> Decision:
         """The decision for a request; actions has one entry per finding, in order.
 
-        Raises NotFound for an unknown model. A blocked decision keeps the requested route and
-        marks the findings that caused it REDACT; its reason names types, levels and the
-        jurisdiction, never a value.
+        Raises NotFound for an unknown model. A blocked decision keeps the requested route, has no
+        actions (nothing leaves), and a reason naming types, levels and the jurisdiction, never a
+        value.
         """
         route = self.route(model_name)
         name = self.policy_name(team)
@@ -171,7 +171,7 @@ class Policy:
                 f"blocked by policy {name!r}: {_describe(culprits)} may not be sent to "
                 f"model {model_name!r} (jurisdiction {route.jurisdiction})"
             )
-            return Decision(route, _actions(outcomes), blocked_reason=reason)
+            return Decision(route, (), blocked_reason=reason)
         if "reroute" not in outcomes:
             return Decision(route, _actions(outcomes))
         needing = [r.rule for r, o in zip(rules, outcomes, strict=True) if o == "reroute"]
@@ -191,11 +191,11 @@ class Policy:
             f"{', '.join(allowed)}, and no configured model there can take this request "
             f"(model {model_name!r} is {route.jurisdiction})"
         )
-        return Decision(route, _actions(outcomes), blocked_reason=reason)
+        return Decision(route, (), blocked_reason=reason)
 
 
 def _actions(outcomes: Sequence[str]) -> tuple[Action, ...]:
-    return tuple(Action.REDACT if o in ("block", "reroute") else Action(o) for o in outcomes)
+    return tuple(Action(o) for o in outcomes)
 
 
 def _describe(findings: Sequence[Finding]) -> str:
