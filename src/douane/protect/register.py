@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from douane.config import Config
-from douane.detect._fold import WORD, fold, word_spans
+from douane.detect._fold import WORD, fold
 from douane.detect._winnow import Hasher, winnow
 from douane.errors import BadRequest
 from douane.hashing import keyed_hash
@@ -59,7 +59,7 @@ def fingerprint_document(
     text: str, name: str, label: str, level: Level, hasher: Hasher, window: int, secret: bytes
 ) -> NewDocument:
     """The winnowed keyed k-gram hashes of one document, and a keyed hash of its whole content."""
-    words, _, _ = word_spans(text)
+    words = WORD.findall(fold(text))
     fps = winnow(hasher.kgrams(words), window)
     content = keyed_hash(secret, "protect-document", " ".join(words))
     return NewDocument(name, label, level, content, len(words), fps)
