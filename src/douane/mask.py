@@ -251,15 +251,17 @@ class Masker:
         text; depends only on the set of values, not their order."""
         full = self._full_hex(type_name, hashes)
         ordered = sorted(full.items(), key=lambda kv: kv[1])
+        lengths = [MIN_HEX] * len(ordered)
+        # Sorted, the longest common prefix of a hex with any other is with a neighbour.
+        for i in range(len(ordered) - 1):
+            a, b = ordered[i][1], ordered[i + 1][1]
+            if a[:MIN_HEX] == b[:MIN_HEX]:
+                shared = _common_prefix(a, b) + 1
+                lengths[i] = max(lengths[i], shared)
+                lengths[i + 1] = max(lengths[i + 1], shared)
         out: dict[str, str] = {}
-        for i, (raw, hx) in enumerate(ordered):
-            lcp = 0
-            if i > 0:
-                lcp = max(lcp, _common_prefix(hx, ordered[i - 1][1]))
-            if i + 1 < len(ordered):
-                lcp = max(lcp, _common_prefix(hx, ordered[i + 1][1]))
-            length = max(MIN_HEX, lcp + 1)
-            while (type_name, hx[:length]) in literal:
+        for (raw, hx), length in zip(ordered, lengths, strict=True):
+            while literal and (type_name, hx[:length]) in literal:
                 length += 1
             if length > len(hx):
                 raise ScanFailed(f"masking failed: no unique placeholder for a {type_name} value")
