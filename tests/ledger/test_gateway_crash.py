@@ -1,0 +1,58 @@
+"""A `douane serve` killed with SIGKILL mid-stream leaves a valid chain whose last record shows
+the request as started and not finished."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from pathlib import Path
+
+import httpx
+from click.testing import CliRunner
+
+from douane.cli import _register, cli
+from douane.ledger.signing import Signer
+from tests.harness import Process, douane
+from tests.ledger._gateway import chat, config_text, gateway_with_key
+
+
+def test_sigkill_during_a_streamed_answer_leaves_started_not_finished(
+    tmp_path: Path, upstream: Process
+) -> None:
+    key_file = tmp_path / "ledger.key"
+    key_file.write_bytes(Signer.generate().private_pem())
+    text = config_text(f"sqlite:///{tmp_path}/douane.db", key_file, upstream.url)
+    gateway = gateway_with_key(tmp_path, text)
+    headers = {"authorization": f"Bearer {gateway.keys['default']}"}
+    url = gateway.url + "/v1/chat/completions"
+    try:
+        done = httpx.post(url, json=chat("gpt-test", "hello"), headers=headers, timeout=30)
+        assert done.status_code == 200
+        with httpx.stream(
+            "POST", url, json=chat("hang", "tell me a story", stream=True), headers=headers,
+            timeout=30,
+        ) as response:  # fmt: skip
+            assert response.status_code == 200
+            request_id = response.headers["x-douane-request-id"]
+            first = next(response.iter_raw())  # the answer is streaming...
+            assert first
+            os.kill(gateway.process.popen.pid, signal.SIGKILL)  # ...when the gateway dies
+            gateway.process.popen.wait(10)
+    finally:
+        gateway.process.stop()
+
+    verify = douane("audit", "verify", "--config", str(gateway.config), cwd=tmp_path, check=False)
+    assert verify.returncode == 0, verify.stderr
+    _register()
+    config = ["--config", str(gateway.config)]
+    exported = CliRunner().invoke(cli, ["audit", "export", *config])
+    entries = [json.loads(line) for line in exported.output.splitlines()]
+    assert [e["kind"] for e in entries] == ["begin", "finish", "begin"]
+    assert entries[0]["request_id"] == entries[1]["request_id"] == done.headers[
+        "x-douane-request-id"
+    ]
+    last = entries[-1]
+    assert last["request_id"] == request_id and last["data"]["streaming"] is True
+    search = CliRunner().invoke(cli, ["audit", "search", *config, "--request-id", request_id])
+    assert "STARTED-NOT-FINISHED" in search.output
