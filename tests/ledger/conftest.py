@@ -75,8 +75,15 @@ def record(i: int, *, value_hashes: tuple[str, ...] = ()) -> RequestRecord:
 
 
 def outcome(i: int) -> Outcome:
-    return Outcome(f"req-{i:05d}", "ok", 200, bytes_out=50 + i, tokens_in=i, tokens_out=2 * i,
-                   latency_ms=1.5 + i)
+    return Outcome(
+        f"req-{i:05d}",
+        "ok",
+        200,
+        bytes_out=50 + i,
+        tokens_in=i,
+        tokens_out=2 * i,
+        latency_ms=1.5 + i,
+    )
 
 
 def fill(engine: Engine, signer: Signer, requests: int) -> None:

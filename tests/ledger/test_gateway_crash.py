@@ -49,9 +49,9 @@ def test_sigkill_during_a_streamed_answer_leaves_started_not_finished(
     exported = CliRunner().invoke(cli, ["audit", "export", *config])
     entries = [json.loads(line) for line in exported.output.splitlines()]
     assert [e["kind"] for e in entries] == ["begin", "finish", "begin"]
-    assert entries[0]["request_id"] == entries[1]["request_id"] == done.headers[
-        "x-douane-request-id"
-    ]
+    assert (
+        entries[0]["request_id"] == entries[1]["request_id"] == done.headers["x-douane-request-id"]
+    )
     last = entries[-1]
     assert last["request_id"] == request_id and last["data"]["streaming"] is True
     search = CliRunner().invoke(cli, ["audit", "search", *config, "--request-id", request_id])

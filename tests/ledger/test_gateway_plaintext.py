@@ -68,9 +68,7 @@ def test_no_dev_corpus_value_reaches_the_database_logs_or_metrics(
     assert all(r.status_code in (200, 403) for r in responses)
     assert "douane" in metrics
 
-    raw = b"".join(
-        p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith(database.name)
-    )
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith(database.name))
     stored = _database_text(database)
     log = gateway.process.log.read_text(encoding="utf-8", errors="replace")
     assert stored.count("\n") > 2 * len(texts)  # the ledger did record the replay

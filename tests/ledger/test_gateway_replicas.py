@@ -33,8 +33,9 @@ def test_two_replicas_under_200_concurrent_requests_write_one_chain(
             gateway = (first, second)[i % 2]
             content = f"Bitte an max.muster{i}@example.com schreiben" if i % 3 else f"hi {i}"
             model = "mistral-eu" if i % 5 == 0 else "gpt-test"
-            jobs.append((gateway.url, gateway.keys["default"], chat(model, content,
-                                                                     stream=i % 4 == 0)))
+            jobs.append(
+                (gateway.url, gateway.keys["default"], chat(model, content, stream=i % 4 == 0))
+            )
         responses = asyncio.run(send_all(jobs, concurrency=REQUESTS))
     finally:
         first.process.stop()

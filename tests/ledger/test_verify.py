@@ -59,9 +59,9 @@ class Chain:
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def chain(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
-    Chain
-]:
+def chain(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Chain]:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('tamper')}/ledger.db"
     else:
@@ -145,9 +145,11 @@ def test_every_field_modification_is_detected_on_one_record(chain: Chain) -> Non
     for field in MODIFIABLE:
         new = _changed(chain.at(seq), field, chain)
         problem = tampered(
-            chain, seq, lambda c, f=field, v=new: c.execute(
+            chain,
+            seq,
+            lambda c, f=field, v=new: c.execute(
                 update(entries).where(entries.c.seq == seq).values({f: v})
-            )
+            ),
         )
         assert problem is not None and problem.seq == seq, (field, problem)
 
@@ -254,9 +256,11 @@ def test_rehashed_modification_without_the_key_is_a_bad_signature(chain: Chain) 
         resigned = resigned.with_(signature=attacker.sign(resigned.hash))
         for forged in (rehashed, resigned):
             problem = tampered(
-                chain, seq, lambda c, f=forged: c.execute(
+                chain,
+                seq,
+                lambda c, f=forged: c.execute(
                     update(entries).where(entries.c.seq == f.seq).values(f.as_row())
-                )
+                ),
             )
             assert problem is not None and (problem.seq, problem.reason) == (seq, BAD_SIGNATURE)
 
@@ -281,9 +285,7 @@ def test_deleted_or_edited_head_and_index_rows_are_reported(chain: Chain) -> Non
     problem = tampered(chain, N, lambda c: c.execute(delete(head)))
     assert problem is not None and problem.reason == HEAD_MISMATCH
     begun = next(e.seq for e in chain.entries[70:] if e.kind == "begin")
-    problem = tampered(
-        chain, begun, lambda c: c.execute(delete(terms).where(terms.c.seq == begun))
-    )
+    problem = tampered(chain, begun, lambda c: c.execute(delete(terms).where(terms.c.seq == begun)))
     assert problem is not None and (problem.seq, problem.reason) == (begun, INDEX_MISMATCH)
     problem = tampered(
         chain, begun, lambda c: c.execute(insert(terms).values(seq=begun, term="type:NONE"))
@@ -297,9 +299,9 @@ def test_a_fork_signed_by_the_operator_is_named(chain: Chain) -> None:
                   entry.jurisdiction, entry.body)  # fmt: skip
     fork = seal(draft, 10, chain.at(8).hash, chain.signer)  # also follows record 8
     problem = tampered(
-        chain, 10, lambda c: c.execute(
-            update(entries).where(entries.c.seq == 10).values(fork.as_row())
-        )
+        chain,
+        10,
+        lambda c: c.execute(update(entries).where(entries.c.seq == 10).values(fork.as_row())),
     )
     assert problem is not None and (problem.seq, problem.reason) == (10, FORKED)
 

@@ -223,9 +223,7 @@ def search_command(
         if value == "-":
             value = sys.stdin.readline().rstrip("\n")
         digest = value_hash(_tenant_secret(config), FindingType(finding_type), value)
-    where = _filter(
-        **filters, finding_type=finding_type, value_hash=digest, request_id=request_id
-    )
+    where = _filter(**filters, finding_type=finding_type, value_hash=digest, request_id=request_id)
     with _ledger_connection(config) as conn, translating(LedgerError, "searching the ledger"):
         rows = search(conn, where, limit=limit)
     if fmt == "jsonl":

@@ -148,4 +148,3 @@ class Ledger:
 
     def __repr__(self) -> str:
         return f"Ledger(signer={self.signer_id!r}, engine={self._engine.url.drivername!r})"
-

@@ -77,9 +77,7 @@ class Filter:
             f"value:{self.value_hash}" if self.value_hash else None,
         ):
             if term is not None:
-                query = query.where(
-                    exists().where((terms.c.seq == c.seq) & (terms.c.term == term))
-                )
+                query = query.where(exists().where((terms.c.seq == c.seq) & (terms.c.term == term)))
         return query
 
 

@@ -130,9 +130,9 @@ class _Checker:
         )
 
 
-def _check_terms(r: Entry, pending: Iterator[tuple[int, str]], held: list[tuple[int, str]]) -> (
-    Problem | None
-):
+def _check_terms(
+    r: Entry, pending: Iterator[tuple[int, str]], held: list[tuple[int, str]]
+) -> Problem | None:
     """Compare the index rows of `r` (merge-join on seq) with the terms its body implies."""
     actual: list[str] = []
     while True:
