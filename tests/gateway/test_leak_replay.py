@@ -145,7 +145,7 @@ def _check(result: Replay) -> None:
         f"sent {result.sent}, blocked {result.blocked}, "
         f"restored exactly {result.exact}/{forwarded}, leaks {len(result.leaks)}"
     )
-    assert result.leaks == []
+    assert result.leaks == [], result.leaks
     assert result.exact >= 0.995 * forwarded, result.mismatches[:10]
     assert forwarded > 0.5 * result.sent
 
