@@ -11,6 +11,7 @@ from tests.protect._docs import VOCAB, make_config, make_doc, make_store
 
 from douane.config import Config
 from douane.db import make_engine
+from douane.detect.base import Detector
 from douane.detect.fingerprint import (
     ExactDataDetector,
     ProtectedExcerptDetector,
@@ -20,13 +21,16 @@ from douane.protect.register import register_paths, register_table
 from douane.types import Finding, FindingType, Level
 
 
-def _detectors(config: Config) -> dict[str, object]:
+def _detectors(config: Config) -> dict[str, Detector]:
     engine = make_engine(config.database)
     return {d.name: d for d in protect_detectors(config, engine)}
 
 
+Registered = tuple[Config, ProtectedExcerptDetector, list[str]]
+
+
 @pytest.fixture()
-def registered(tmp_path: Path) -> tuple[Config, ProtectedExcerptDetector, list[str]]:
+def registered(tmp_path: Path) -> Registered:
     config = make_config(tmp_path)
     store = make_store(config)
     docs = [make_doc(seed) for seed in range(4)]
@@ -44,7 +48,7 @@ def _excerpt(doc: str, start_word: int, n_words: int) -> str:
 
 
 def _coverage(findings: list[Finding], start: int, end: int) -> float:
-    covered = set()
+    covered: set[int] = set()
     for f in findings:
         covered.update(range(max(f.start, start), min(f.end, end)))
     return len(covered) / (end - start)
@@ -62,14 +66,16 @@ def _check(det: ProtectedExcerptDetector, excerpt: str, label: str) -> None:
 
 
 @pytest.mark.parametrize("start", [0, 37, 120, 200])
-def test_verbatim_25_word_excerpt_is_found_with_label_and_level(registered, start) -> None:
+def test_verbatim_25_word_excerpt_is_found_with_label_and_level(
+    registered: Registered, start: int
+) -> None:
     _, det, docs = registered
     excerpt = _excerpt(docs[0], start, 25)
     _check(det, excerpt, "label-0")
     assert {f.level for f in det.scan(excerpt)} == {Level.SECRET}
 
 
-def test_rewrapped_recased_repunctuated_excerpt_is_found(registered) -> None:
+def test_rewrapped_recased_repunctuated_excerpt_is_found(registered: Registered) -> None:
     _, det, docs = registered
     excerpt = _excerpt(docs[1], 50, 60)
     words = re.sub(r"[.]", ";", excerpt).upper().split(" ")
@@ -77,7 +83,7 @@ def test_rewrapped_recased_repunctuated_excerpt_is_found(registered) -> None:
     _check(det, "\n".join(lines), "label-1")
 
 
-def test_excerpt_with_swapped_words_and_cut_start_is_found(registered) -> None:
+def test_excerpt_with_swapped_words_and_cut_start_is_found(registered: Registered) -> None:
     _, det, docs = registered
     rng = random.Random(3)
     words = _excerpt(docs[2], 80, 80).split(" ")[4:]
@@ -86,7 +92,7 @@ def test_excerpt_with_swapped_words_and_cut_start_is_found(registered) -> None:
     _check(det, " ".join(words), "label-2")
 
 
-def test_excerpt_with_reordered_and_dropped_sentences_is_found(registered) -> None:
+def test_excerpt_with_reordered_and_dropped_sentences_is_found(registered: Registered) -> None:
     _, det, docs = registered
     sentences = re.findall(r"[^.]+\.", docs[3])[5:11]
     edited = " ".join([sentences[3], sentences[0], sentences[5], sentences[2]]).strip()
@@ -96,7 +102,7 @@ def test_excerpt_with_reordered_and_dropped_sentences_is_found(registered) -> No
     assert _coverage(findings, len("Summary please:\n"), len(text)) >= 0.9
 
 
-def test_unrelated_text_and_short_common_overlaps_do_not_trigger(registered) -> None:
+def test_unrelated_text_and_short_common_overlaps_do_not_trigger(registered: Registered) -> None:
     _, det, docs = registered
     assert list(det.scan(make_doc(99))) == []
     stitched = " ".join(
@@ -225,7 +231,9 @@ class _StrongName:
         return [Finding(start, start + 1, FindingType.PERSON, Level.INTERNAL, self.name, 0.86)]
 
 
-def test_a_validated_finding_inside_an_excerpt_does_not_drop_the_excerpt(registered) -> None:
+def test_a_validated_finding_inside_an_excerpt_does_not_drop_the_excerpt(
+    registered: Registered,
+) -> None:
     from douane.detect.scanner import Scanner
 
     _, det, docs = registered
