@@ -224,33 +224,33 @@ class Masker:
     def _derive(value_hash: str) -> str:
         return hashlib.sha256(b"placeholder:" + value_hash.encode()).hexdigest()
 
-    def _full_hex(self, type_name: str, hashes: dict[str, str]) -> dict[str, str]:
-        """The long hex each raw value's placeholder is a prefix of (`hashes`: raw → value hash).
+    def _full_hex(self, type_name: str, items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """(raw, long hex) for (raw, value hash) items: the placeholder is a prefix of the hex.
 
-        It is an unkeyed hash of the keyed value hash: keyed through it, one cheap call, and the
-        provider never sees a prefix of what the ledger stores. Raw values that normalize alike
-        (`DE89 3704…`, `DE893704…`) share it up to MIN_HEX and then differ, so each restores to
-        exactly what the client wrote."""
+        The hex is an unkeyed hash of the keyed value hash: keyed through it, one cheap call, and
+        the provider never sees a prefix of what the ledger stores. Raw values that normalize
+        alike (`DE89 3704…`, `DE893704…`) share it up to MIN_HEX and then differ, so each
+        restores to exactly what the client wrote."""
+        if len({vh for _, vh in items}) == len(items):
+            return [(raw, self._derive(vh)) for raw, vh in items]
         by_hash: dict[str, list[str]] = defaultdict(list)
-        for raw, vh in hashes.items():
+        for raw, vh in items:
             by_hash[vh].append(raw)
-        out: dict[str, str] = {}
+        out = []
         for vh, group in by_hash.items():
             base = self._derive(vh)
             if len(group) == 1:
-                out[group[0]] = base
+                out.append((group[0], base))
             else:
-                for raw in group:
-                    out[raw] = base[:MIN_HEX] + self._hash("raw", type_name, raw)
+                out += [(r, base[:MIN_HEX] + self._hash("raw", type_name, r)) for r in group]
         return out
 
     def _assign(
-        self, type_name: str, hashes: dict[str, str], literal: set[tuple[str, str]]
-    ) -> dict[str, str]:
-        """Shortest hex per value that is unique within the request and absent from the client's
-        text; depends only on the set of values, not their order."""
-        full = self._full_hex(type_name, hashes)
-        ordered = sorted(full.items(), key=lambda kv: kv[1])
+        self, type_name: str, items: list[tuple[str, str]], literal: set[tuple[str, str]]
+    ) -> list[tuple[str, str]]:
+        """(raw, hex) with the shortest hex per value that is unique within the request and
+        absent from the client's text; depends only on the set of values, not their order."""
+        ordered = sorted(self._full_hex(type_name, items), key=lambda kv: kv[1])
         lengths = [MIN_HEX] * len(ordered)
         # Sorted, the longest common prefix of a hex with any other is with a neighbour.
         for i in range(len(ordered) - 1):
@@ -259,13 +259,13 @@ class Masker:
                 shared = _common_prefix(a, b) + 1
                 lengths[i] = max(lengths[i], shared)
                 lengths[i + 1] = max(lengths[i + 1], shared)
-        out: dict[str, str] = {}
+        out = []
         for (raw, hx), length in zip(ordered, lengths, strict=True):
             while literal and (type_name, hx[:length]) in literal:
                 length += 1
             if length > len(hx):
                 raise ScanFailed(f"masking failed: no unique placeholder for a {type_name} value")
-            out[raw] = hx[:length]
+            out.append((raw, hx[:length]))
         return out
 
     def mask(
@@ -294,57 +294,59 @@ class Masker:
             return MaskResult(tuple(texts), Mapping(), {}, ())
 
         spans = {seg: _merge(items) for seg, items in per_segment.items()}
-        raws: dict[str, dict[str, str]] = defaultdict(dict)  # type -> raw -> value hash
         counts: Counter[str] = Counter()
-        hashes: set[str] = set()
-        seen: set[tuple[str, str]] = set()
+        hashes: dict[tuple[str, str], str] = {}  # (type, raw) -> value hash; FindingType is a str
+        masked: dict[tuple[str, str], None] = {}  # distinct masked (type, raw), in text order
         for seg, seg_spans in spans.items():
             text = texts[seg]
             for span in seg_spans:
-                raw = text[span.start : span.end]
-                type_name = str(span.type)
-                counts[type_name] += 1
-                if (type_name, raw) in seen:
-                    continue
-                seen.add((type_name, raw))
-                vh = self._hash("value", type_name, normalize_value(span.type, raw))
-                hashes.add(vh)
+                key = (span.type, text[span.start : span.end])
+                counts[span.type] += 1
+                if key not in hashes:
+                    norm = normalize_value(span.type, key[1])
+                    hashes[key] = self._hash("value", span.type, norm)
                 if span.action is Action.MASK:
-                    raws[type_name][raw] = vh
+                    masked[key] = None
 
-        def render(seg: int, text: str, names: dict[tuple[str, str], str] | None) -> str:
-            if seg not in spans:
-                return text
-            parts: list[str] = []
-            pos = 0
-            for span in spans[seg]:
-                parts.append(text[pos : span.start])
-                type_name = str(span.type)
-                if span.action is Action.REDACT:
-                    parts.append(redaction_marker(type_name))
-                elif names is None:
-                    parts.append(_SENTINEL)
-                else:
-                    parts.append(names[(type_name, text[span.start : span.end])])
-                pos = span.end
-            parts.append(text[pos:])
-            return "".join(parts)
-
-        entries: list[tuple[str, str, str]] = []
+        hexes: dict[tuple[str, str], str] = {}
         bare_literal: set[str] = set()
-        names: dict[tuple[str, str], str] = {}
-        if raws:
-            literal, bare_literal = _literal_keys(
-                render(seg, text, None) for seg, text in enumerate(texts)
-            )
-            for type_name, values in raws.items():
-                for raw, hx in self._assign(type_name, values, literal).items():
-                    entries.append((type_name, hx, raw))
-                    names[(type_name, raw)] = format_placeholder(type_name, hx)
-        masked = tuple(render(seg, text, names) for seg, text in enumerate(texts))
+        if masked:
+            skeletons = (self._render(seg, text, spans, None) for seg, text in enumerate(texts))
+            literal, bare_literal = _literal_keys(skeletons)
+            by_type: dict[str, list[tuple[str, str]]] = defaultdict(list)
+            for key in masked:
+                by_type[key[0]].append((key[1], hashes[key]))
+            for type_, items in by_type.items():
+                for raw, hx in self._assign(str(type_), items, literal):
+                    hexes[(type_, raw)] = hx
         return MaskResult(
-            texts=masked,
-            mapping=Mapping(entries, bare_literal),
-            counts=dict(sorted(counts.items())),
-            value_hashes=tuple(sorted(hashes)),
+            texts=tuple(self._render(seg, text, spans, hexes) for seg, text in enumerate(texts)),
+            mapping=Mapping(((str(t), hx, raw) for (t, raw), hx in hexes.items()), bare_literal),
+            counts={str(t): n for t, n in sorted(counts.items())},
+            value_hashes=tuple(sorted(set(hashes.values()))),
         )
+
+    @staticmethod
+    def _render(
+        seg: int,
+        text: str,
+        spans: dict[int, list[_Span]],
+        hexes: dict[tuple[str, str], str] | None,
+    ) -> str:
+        """The text with its spans replaced; a sentinel stands in for placeholders while their
+        names are not known yet (hexes is None)."""
+        if seg not in spans:
+            return text
+        parts: list[str] = []
+        pos = 0
+        for span in spans[seg]:
+            parts.append(text[pos : span.start])
+            if span.action is Action.REDACT:
+                parts.append(redaction_marker(span.type))
+            elif hexes is None:
+                parts.append(_SENTINEL)
+            else:
+                parts.append(f"[{span.type}_{hexes[(span.type, text[span.start : span.end])]}]")
+            pos = span.end
+        parts.append(text[pos:])
+        return "".join(parts)
