@@ -3,13 +3,16 @@
 Dev-time only (nothing downloads at run time). Run in a throwaway venv:
     python -m venv /tmp/nd && /tmp/nd/bin/pip install names-dataset
     /tmp/nd/bin/python scripts/build_names.py
-Writes src/douane/data/first_names.txt and last_names.txt: one name per line, sorted.
+Writes src/douane/data/first_names.txt and last_names.txt (one name per line, sorted) and
+top_first_names.txt / top_last_names.txt: the names among the TOP_RANK most common of a country,
+which stay names even when they are also frequent words (Guillaume, Hans, Koch).
 """
 
 from __future__ import annotations
 
 import sys
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 from names_dataset import NameDataset
@@ -27,6 +30,8 @@ TOP_LAST = 2500
 # A name that is this frequent as a German/English/French word is dropped unless it is among
 # the KEEP_RANK most common names of some country (Mark, Rose, Charles, Koch stay).
 WORD_ZIPF = 4.6
+TOP_RANK = 250
+TOP_COUNTRIES = 2  # a "top" name is among the TOP_RANK most common in at least this many countries
 KEEP_RANK = 400
 
 
@@ -57,16 +62,26 @@ def main() -> int:
     nd = NameDataset()
     first: set[str] = set()
     last: set[str] = set()
+    top_first: Counter[str] = Counter()
+    top_last: Counter[str] = Counter()
     for cc in COUNTRIES:
         top = nd.get_top_names(n=TOP_FIRST, country_alpha2=cc)
         for names in top.get(cc, {}).values():
             first.update(_keep(names))
+            top_first.update({n for n in map(_clean, names[:TOP_RANK]) if n})
         top = nd.get_top_names(n=TOP_LAST, use_first_names=False, country_alpha2=cc)
         last.update(_keep(top.get(cc, [])))
+        top_last.update({n for n in map(_clean, top.get(cc, [])[:TOP_RANK]) if n})
         print(cc, len(first), len(last), file=sys.stderr)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "first_names.txt").write_text("\n".join(sorted(first)) + "\n", encoding="utf-8")
     (OUT / "last_names.txt").write_text("\n".join(sorted(last)) + "\n", encoding="utf-8")
+    for name, counts, names in (
+        ("top_first_names.txt", top_first, first),
+        ("top_last_names.txt", top_last, last),
+    ):
+        top = sorted(n for n, c in counts.items() if c >= TOP_COUNTRIES and n in names)
+        (OUT / name).write_text("\n".join(top) + "\n", encoding="utf-8")
     return 0
 
 

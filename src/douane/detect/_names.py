@@ -15,6 +15,8 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 _LANGS = ("de", "en", "fr")
 _WORD_MIN = 3.5
 _SPREAD = 1.2
+# So frequent in one language that it is a function word there (Bitte, Les, Can), whatever else.
+_FUNCTION_WORD = 4.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,9 +25,12 @@ class Lexicon:
 
     first: frozenset[str]
     last: frozenset[str]
+    top_first: frozenset[str]
+    top_last: frozenset[str]
     honorifics: frozenset[str]
     greetings: frozenset[str]
     labels: frozenset[str]
+    roles: frozenset[str]
     org_words: frozenset[str]
     particles: frozenset[str]
     not_names: frozenset[str]
@@ -36,6 +41,14 @@ class Lexicon:
             return True
         parts = token.split("-")
         return len(parts) > 1 and all(p in self.first for p in parts)
+
+    def is_weak(self, word: str, top: frozenset[str]) -> bool:
+        """A listed name that is mostly an ordinary word (Konto, Bitte, Les), not a top name."""
+        if not is_language_word(word):
+            return False
+        if word_frequency(word) >= _FUNCTION_WORD:
+            return True
+        return word not in top
 
     def is_last(self, token: str) -> bool:
         if token in self.last:
@@ -82,9 +95,12 @@ def load_lexicon() -> Lexicon:
     return Lexicon(
         first=_lines("first_names.txt") - not_names,
         last=_lines("last_names.txt") - not_names,
+        top_first=_lines("top_first_names.txt"),
+        top_last=_lines("top_last_names.txt"),
         honorifics=frozenset(cues["honorifics"]),
         greetings=frozenset(cues["greetings"]),
         labels=frozenset(cues["labels"]),
+        roles=frozenset(cues["roles"]),
         org_words=frozenset(cues["org_words"]),
         particles=frozenset(cues["particles"]),
         not_names=not_names,

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from douane.config import Config
-from douane.detect._names import Lexicon, is_language_word, load_lexicon, word_frequency
+from douane.detect._names import Lexicon, load_lexicon, word_frequency
 from douane.detect.base import Detector
 from douane.types import Finding, FindingType, Level
 
@@ -29,8 +30,22 @@ _INITIAL = re.compile(rf"^[{_UPPER}]\.$")
 # A capitalised word this frequent (Zipf, de/en/fr) is an ordinary word unless it is a name.
 _COMMON = 3.4
 _MAX_NAME_TOKENS = 5
+_ARTICLE_PARTICLES = frozenset({"der", "den", "des", "dem"})
 
 _STRONG, _GREETING, _FULL, _PAIR, _SINGLE = 0.95, 0.9, 0.9, 0.8, 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What a run offers independent of its surroundings: cues and candidate name spans."""
+
+    strong: bool
+    greeting: bool
+    candidates: tuple[tuple[list[tuple[int, str, str]], list[str]], ...]
+
+
+_MISSING = object()
+_CACHE_SIZE = 50_000
 
 
 class BuiltinPersonDetector:
@@ -41,6 +56,8 @@ class BuiltinPersonDetector:
     def __init__(self, lexicon: Lexicon, level: Level = Level.CONFIDENTIAL) -> None:
         self._lex = lexicon
         self._level = level
+        # run text → analysis; plain dict operations are atomic, so threads may share it.
+        self._cache: dict[str, _Plan | None] = {}
 
     def scan(self, text: str) -> Iterable[Finding]:
         """PERSON findings; titles and salutations are outside the span."""
@@ -52,22 +69,27 @@ class BuiltinPersonDetector:
                 out.append(Finding(start, end, FindingType.PERSON, self._level, self.name, score))
         return out
 
-    def _judge(self, text: str, base: int, run: str) -> tuple[int, int, float] | None:
+    def _plan(self, run: str) -> _Plan | None:
+        """The context-free analysis of a run, cached: most runs repeat ("Die", "The", names)."""
+        plan = self._cache.get(run, _MISSING)
+        if plan is not _MISSING:
+            return plan  # type: ignore[return-value]
+        plan = self._analyse(run)
+        if len(self._cache) >= _CACHE_SIZE:
+            self._cache.clear()
+        self._cache[run] = plan
+        return plan
+
+    def _analyse(self, run: str) -> _Plan | None:
         lex = self._lex
-        after = text[base + len(run) : base + len(run) + 12].lstrip(" \t")
-        if after.startswith("&"):  # "Hartmann & Söhne KG", "Mentzel & Scheuermann GmbH"
-            return None
         tokens = [(m.start(), m.group()) for m in _WORD.finditer(run)]
         if any(_bare(t) in lex.org_words for _, t in tokens):
             return None
-        if after.split(" ", 1)[0].rstrip(".,;:") in lex.org_words:
-            return None
-        labelled = _after_label(lex, text, base)
         strong = greeting = False
         i = 0
         while i < len(tokens):
             word = _bare(tokens[i][1])
-            if word in lex.greetings:
+            if word in lex.greetings or word in lex.roles:
                 greeting = True
             elif word in lex.honorifics and (
                 word in ("M", "Me") or not _INITIAL.match(tokens[i][1])
@@ -80,16 +102,32 @@ class BuiltinPersonDetector:
             ):
                 break
             i += 1
-        cue = greeting or labelled
         # A run can start with ordinary words ("Personalie Detlef Jacob"): try each start.
+        candidates = []
         for start in range(i, min(len(tokens), i + 3)):
             names = self._names(tokens[start:], strong)
-            if not names:
-                continue
-            kinds = [k for _, _, k in names if k != "particle"]
-            score = _decide(kinds, names, strong=strong, cue=cue)
+            if names:
+                candidates.append((names, [k for _, _, k in names if k != "particle"]))
+        if not candidates:
+            return None
+        return _Plan(strong, greeting, tuple(candidates))
+
+    def _judge(self, text: str, base: int, run: str) -> tuple[int, int, float] | None:
+        plan = self._plan(run)
+        if plan is None:
+            return None
+        lex = self._lex
+        after = text[base + len(run) : base + len(run) + 24].lstrip(" \t")
+        if after.startswith("&"):  # "Hartmann & Söhne KG", "Mentzel & Scheuermann GmbH"
+            return None
+        if after.split(" ", 1)[0].rstrip(".,;:") in lex.org_words:
+            return None
+        cue = plan.greeting or _after_label(lex, text, base)
+        for names, kinds in plan.candidates:
+            alone = _fills_line(text, base + names[0][0], base + names[-1][0] + len(names[-1][1]))
+            score = _decide(kinds, names, strong=plan.strong, cue=cue, alone=alone)
             if score is None:
-                if strong:
+                if plan.strong:
                     return None
                 continue
             first = base + names[0][0]
@@ -104,6 +142,10 @@ class BuiltinPersonDetector:
         names: list[tuple[int, str, str]] = []
         for offset, tok in tokens:
             kind = _classify(self._lex, tok)
+            if tok in _ARTICLE_PARTICLES and not (
+                names and names[-1][1] in ("van", "von", "Van", "Von")
+            ):
+                break  # "Rolle des Bundesverfassungsgerichts" is a genitive, "van der Berg" a name
             if kind == "particle":
                 if names:
                     names.append((offset, tok, kind))
@@ -116,6 +158,16 @@ class BuiltinPersonDetector:
         while names and names[-1][2] == "particle":
             names.pop()
         return names
+
+
+def _fills_line(text: str, start: int, end: int) -> bool:
+    """The span is all there is on its line, apart from punctuation (a signature, a judge)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    return not text[line_start:start].strip(" \t-–•*>\"'(") and not text[end:line_end].strip(
+        " \t.,;:!)\"'"
+    )
 
 
 def _after_label(lex: Lexicon, text: str, base: int) -> bool:
@@ -134,23 +186,32 @@ def _after_label(lex: Lexicon, text: str, base: int) -> bool:
 
 
 def _decide(
-    kinds: list[str], names: list[tuple[int, str, str]], *, strong: bool, cue: bool
+    kinds: list[str], names: list[tuple[int, str, str]], *, strong: bool, cue: bool, alone: bool
 ) -> float | None:
+    """Score a candidate from its token kinds, or None; `alone`: the name fills its line."""
     if strong:
         return _STRONG
+    head, tail = kinds[0], kinds[-1]
     if len(kinds) == 1:
-        word = _bare(names[0][1])
-        if cue and kinds[0] in ("first", "last", "unknown"):
+        token = names[0][1]
+        if cue and head in ("first", "wfirst", "last", "wlast", "unknown"):
             return _GREETING
-        if kinds[0] == "first" and not is_language_word(word):
+        if alone and head in ("first", "last"):
+            return _SINGLE
+        if head == "first" and len(_bare(token)) >= 3 and not token.endswith("."):
             return _SINGLE
         return None
-    if kinds[0] in ("first", "initial") and kinds[-1] in ("first", "last", "unknown", "caps"):
+    if head == "first" and tail in ("first", "wfirst", "last", "wlast", "unknown", "caps"):
         return _FULL
-    known = sum(k in ("first", "last", "caps") for k in kinds)
+    if head in ("wfirst", "initial") and tail in ("first", "last", "caps"):
+        return _FULL
     if all(k == "caps" for k in kinds):
         return None
-    if known == len(kinds) or (cue and "other" not in kinds):
+    if all(k in ("first", "last", "caps") for k in kinds):
+        return _PAIR
+    if "other" in kinds:
+        return None
+    if cue or (alone and any(k in ("first", "last", "wfirst", "wlast") for k in kinds)):
         return _PAIR
     return None
 
@@ -165,7 +226,7 @@ def _is_common(lex: Lexicon, word: str) -> bool:
 
 
 def _classify(lex: Lexicon, token: str) -> str:
-    """first | last | caps | initial | particle | unknown | other."""
+    """first | wfirst | last | wlast | caps | initial | particle | unknown | other."""
     if token in lex.particles:
         return "particle"
     if _INITIAL.match(token):
@@ -181,10 +242,11 @@ def _classify(lex: Lexicon, token: str) -> str:
             if len(word) > 2 and word.isalpha() and word_frequency(word) < _COMMON
             else "other"
         )
+    # A name that is also a frequent word of one language (Konto, Rolle, Eine, Koch) is weak.
     if lex.is_first(word):
-        return "first"
+        return "wfirst" if lex.is_weak(word, lex.top_first) else "first"
     if lex.is_last(word):
-        return "last"
+        return "wlast" if lex.is_weak(word, lex.top_last) else "last"
     if word_frequency(word) >= _COMMON:
         return "other"
     return "unknown"

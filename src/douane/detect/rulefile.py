@@ -62,6 +62,7 @@ class Rule:
     examples_match: tuple[str, ...]
     examples_no_match: tuple[str, ...]
     shrink: bool = False
+    deny_group: int = -1
     source: str = ""
 
 
@@ -165,6 +166,7 @@ def _build_rule(raw: dict[str, Any], source: str) -> Rule:
         examples_match=_strings(examples.get("match"), source, rule_id, "examples.match"),
         examples_no_match=_strings(examples.get("no_match"), source, rule_id, "examples.no_match"),
         shrink=bool(raw.get("shrink", False)),
+        deny_group=pattern.groupindex.get("deny", -1),
         source=source,
     )
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 import ahocorasick
 
 from douane.config import Config
+from douane.detect._matching import EncodedText, iter_spans
 from douane.detect.base import Detector
 from douane.detect.rulefile import Rule, RuleSet, load_ruleset
 from douane.detect.validators import VALIDATORS, shannon_entropy
@@ -55,20 +56,26 @@ class RuleDetector:
     def scan(self, text: str) -> Iterable[Finding]:
         """Findings of every rule whose regex matches and whose checks pass."""
         lowered = text.lower()
+        encoded = EncodedText(text)
         out: list[Finding] = []
         for rule in self._active(lowered):
-            out.extend(scan_rule(rule, text, lowered))
+            out.extend(scan_rule(rule, text, lowered, encoded))
         return out
 
 
-def scan_rule(rule: Rule, text: str, lowered: str) -> list[Finding]:
-    """Findings of one rule in `text` (`lowered` is text.lower(), same length for our scripts)."""
+def scan_rule(
+    rule: Rule, text: str, lowered: str, encoded: EncodedText | None = None
+) -> list[Finding]:
+    """Findings of one rule in `text` (`lowered` is text.lower())."""
     out: list[Finding] = []
-    deny = rule.pattern.groupindex.get("deny")
-    for m in rule.pattern.finditer(text):
-        start, end = m.span(rule.group)
-        if start < 0 or end <= start or (deny is not None and m.span(deny)[0] >= 0):
+    if encoded is None:
+        encoded = EncodedText(text)
+    group, deny = rule.group, rule.deny_group
+    for spans in iter_spans(rule.pattern, encoded):
+        b_start, b_end = spans[group]
+        if b_start < 0 or b_end <= b_start or (deny >= 0 and spans[deny][0] >= 0):
             continue
+        start, end = encoded.char(b_start), encoded.char(b_end)
         value = text[start:end]
         if rule.stopwords and any(s in value.lower() for s in rule.stopwords):
             continue
@@ -80,7 +87,6 @@ def scan_rule(rule: Rule, text: str, lowered: str) -> list[Finding]:
             end = _validated_end(rule.validator, value, start, _MAX_CUTS if rule.shrink else 0)
             if end < 0:
                 continue
-            value = text[start:end]
         score = rule.score
         if rule.context and score < 1.0 and len(lowered) == len(text):
             window = lowered[max(0, start - _CONTEXT_WINDOW) : start]

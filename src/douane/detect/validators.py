@@ -31,7 +31,8 @@ def _compact(value: str) -> str:
     return _NON_ALNUM.sub("", value).upper()
 
 
-_CARD_IIN = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[47]|3[068]|6[0245]|35)")
+# Visa, Mastercard, Amex, Diners, Discover, JCB (incl. 1800/2131), UnionPay, Maestro.
+_CARD_IIN = re.compile(r"^(?:4|5[0-8]|2[2-7]|3[47]|3[068]|6\d|35|1800|2131)")
 
 
 def _luhn(value: str) -> bool:
@@ -39,7 +40,9 @@ def _luhn(value: str) -> bool:
     digits = _compact(value)
     return (
         digits.isdigit()
-        and 13 <= len(digits) <= 19
+        and (
+            13 <= len(digits) <= 19 or (len(digits) == 12 and value.isdigit() and digits[0] in "56")
+        )
         and _CARD_IIN.match(digits) is not None
         and luhn.is_valid(digits)
     )
@@ -101,6 +104,15 @@ def _phone(value: str) -> bool:
     if _phone_number(value):
         return True
     return bool(_EXTENSION.search(value)) and _phone_number(_EXTENSION.sub("", value))
+
+
+_NANP_EXT = re.compile(r"\s*(?:x|ext\.?)\s*\d{1,5}$", re.I)
+
+
+def _phone_nanp(value: str) -> bool:
+    """A NANP-shaped number without +1: area code and exchange start with 2-9 (555-123-4567)."""
+    digits = "".join(c for c in _NANP_EXT.sub("", value) if c.isdigit())
+    return len(digits) == 10 and digits[0] in "23456789" and digits[3] in "23456789"
 
 
 def _phone_number(value: str) -> bool:
@@ -178,6 +190,7 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "it_cf": _stdnum(it_cf),
     "at_svnr": _stdnum(at_vnr),
     "phone": _phone,
+    "phone_nanp": _phone_nanp,
     "ipv4": _ipv4,
     "password": _password,
     "token": _token,
