@@ -314,8 +314,8 @@ class Masker:
             skeletons = (self._render(seg, text, spans, None) for seg, text in enumerate(texts))
             literal, bare_literal = _literal_keys(skeletons)
             by_type: dict[str, list[tuple[str, str]]] = defaultdict(list)
-            for key in masked:
-                by_type[key[0]].append((key[1], hashes[key]))
+            for type_key, raw in masked:
+                by_type[type_key].append((raw, hashes[(type_key, raw)]))
             for type_, items in by_type.items():
                 for raw, hx in self._assign(str(type_), items, literal):
                     hexes[(type_, raw)] = hx
