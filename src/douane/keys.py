@@ -76,7 +76,7 @@ class KeyStore:
             )
         return info, plaintext
 
-    def list(self) -> list[KeyInfo]:
+    def all(self) -> list[KeyInfo]:
         """All keys, revoked ones included, oldest first."""
         with self._engine.connect() as conn:
             rows = conn.execute(api_keys.select().order_by(api_keys.c.created_at)).all()

@@ -46,7 +46,7 @@ def create(config_file: str | None, name: str, team: str) -> None:
 def list_keys(config_file: str | None) -> None:
     """List keys: id, name, team, created, revoked."""
     table = Table("id", "name", "team", "created", "revoked")
-    for info in _store(load(config_file)).list():
+    for info in _store(load(config_file)).all():
         table.add_row(
             info.id,
             info.name,

@@ -6,6 +6,7 @@ import asyncio
 
 import click
 import uvicorn
+from starlette.applications import Starlette
 
 from douane.cli._common import config_option, load
 from douane.config import Config
@@ -17,7 +18,7 @@ __all__ = ["serve_command"]
 DEMO_UPSTREAM_PORT = 8789
 
 
-def _server(app: object, host: str, port: int, log_level: str) -> uvicorn.Server:
+def _server(app: Starlette, host: str, port: int, log_level: str) -> uvicorn.Server:
     config = uvicorn.Config(
         app, host=host, port=port, log_level=log_level.lower(), access_log=False, lifespan="on"
     )

@@ -39,7 +39,8 @@ async def _proxy(request: Request, dialect: Dialect, endpoint: str) -> Response:
     services = _services(request)
     started = time.perf_counter()
     request_id = "req_" + secrets.token_hex(12)
-    status, fields = 200, {"request_id": request_id, "endpoint": endpoint, "dialect": dialect}
+    status = 200
+    fields: dict[str, Any] = {"request_id": request_id, "endpoint": endpoint, "dialect": dialect}
     try:
         key = await authenticate(services, request)
         fields.update(team=key.team, key_id=key.id)
