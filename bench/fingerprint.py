@@ -71,6 +71,14 @@ def corpus_quality(corpus: Path) -> None:
     for doc in sorted((corpus / "protected").glob("*.md")):
         register_paths(config, ProtectStore(engine), [doc], doc.stem, Level.SECRET)
     (excerpts,) = [d for d in protect_detectors(config, engine) if d.name == "protected-excerpt"]
+    stored = b"".join(p.read_bytes() for p in work.glob("eval.db*")).lower()
+    grams = leaked = 0
+    for doc in sorted((corpus / "protected").glob("*.md")):
+        words = doc.read_text().split()
+        for i in range(len(words) - 4):
+            grams += 1
+            leaked += " ".join(words[i : i + 5]).lower().encode() in stored
+    print(f"plaintext check: {leaked} of {grams} 5-word sequences found in the database files")
     codenames = CodenameDetector(corpus / "terms.csv")
     cn = {"pred": 0, "correct": 0, "gold": 0, "found": 0}
     ex = {"gold": 0, "found": 0, "chars": 0, "covered": 0, "clean": 0, "fp_records": 0}
