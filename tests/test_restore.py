@@ -6,7 +6,7 @@ import itertools
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from douane import _placeholder as grammar
@@ -351,3 +351,21 @@ def test_property_prefiltered_search_changes_nothing(
         assert _stream(mapping_fast, _split(masked_fast, cuts)) == text
     finally:
         grammar._SMALL = threshold
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_TEXT, st.integers(0, 1)), max_size=8), _TEXT, st.data())
+def test_property_placeholders_in_arbitrary_text_restore_to_their_values(
+    pieces: list[tuple[str, int]], tail: str, data: st.DataObject
+) -> None:
+    """An answer made of arbitrary text with this request's placeholders between: streamed in
+    any chunks, it comes back with exactly the original values in their place."""
+    _, mapping = _mask(ORIGINAL, SPANS)
+    placeholders = [_placeholder(mapping, "PERSON"), _placeholder(mapping, "IBAN")]
+    values = ["Anna Schmidt", "DE89 3704 0044 0532 0130 00"]
+    for text in (*(t for t, _ in pieces), tail):
+        assume(restore_text(mapping, text) == text)  # the text itself holds no placeholder
+    answer = "".join(t + placeholders[i] for t, i in pieces) + tail
+    expected = "".join(t + values[i] for t, i in pieces) + tail
+    cuts = data.draw(st.lists(st.integers(0, len(answer)), max_size=12))
+    assert _stream(mapping, _split(answer, cuts)) == expected
