@@ -23,7 +23,8 @@ RAW_MIN = 6
 
 
 def _corpus() -> tuple[list[str], set[str]]:
-    texts, values = [], set()
+    texts: list[str] = []
+    values: set[str] = set()
     for line in CORPUS.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         texts.append(record["text"])
@@ -33,7 +34,7 @@ def _corpus() -> tuple[list[str], set[str]]:
 
 def _database_text(path: Path) -> str:
     """Every text value stored in every table, except the (random base64) signatures."""
-    parts = []
+    parts: list[str] = []
     with sqlite3.connect(path) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         for table in tables:

@@ -12,12 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import delete, func, insert, select, text
 
 from douane.config import parse_config
 from douane.db import make_engine
 from douane.errors import LedgerUnavailable
-from douane.ledger import GENESIS, Ledger, Signer, load_signer, verify_connection
+from douane.ledger import GENESIS, Entry, Ledger, Signer, load_signer, verify_connection
 from douane.ledger.schema import entries, head
 from douane.ledger.store import iter_entries
 from tests.ledger.conftest import migrated, outcome, record
@@ -25,7 +26,7 @@ from tests.ledger.conftest import migrated, outcome, record
 SEED = base64.b64encode(bytes(range(32))).decode()
 
 
-def keys_of(signer: Signer) -> dict[str, object]:
+def keys_of(signer: Signer) -> dict[str, Ed25519PublicKey]:
     return {signer.key_id: signer.public_key}
 
 
@@ -169,7 +170,7 @@ def test_many_concurrent_requests_in_one_process_form_one_chain(tmp_path: Path) 
     _each_request_once(stored, 400)
 
 
-def _each_request_once(stored: list, requests: int) -> None:
+def _each_request_once(stored: list[Entry], requests: int) -> None:
     kinds: dict[str, list[str]] = {}
     for e in stored:
         kinds.setdefault(e.request_id, []).append(e.kind)

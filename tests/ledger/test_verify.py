@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, Engine, delete, insert, update
 
 from douane.ledger import GENESIS, Entry, Signer
@@ -48,7 +49,7 @@ class Chain:
     entries: list[Entry]
 
     @property
-    def keys(self) -> dict[str, object]:
+    def keys(self) -> dict[str, Ed25519PublicKey]:
         return {self.signer.key_id: self.signer.public_key}
 
     def at(self, seq: int) -> Entry:
@@ -76,7 +77,7 @@ def chain(
     engine.dispose()
 
 
-def tampered(chain: Chain, seq: int, mutate: Callable[[Connection], None]) -> Problem | None:
+def tampered(chain: Chain, seq: int, mutate: Callable[[Connection], object]) -> Problem | None:
     """Apply `mutate`, verify from two records before `seq`, roll back; the first problem."""
     with chain.engine.connect() as conn:
         try:
@@ -88,6 +89,18 @@ def tampered(chain: Chain, seq: int, mutate: Callable[[Connection], None]) -> Pr
         finally:
             conn.rollback()
     return report.problem
+
+
+def _set(seq: int, values: dict[str, object]) -> Callable[[Connection], object]:
+    return lambda conn: conn.execute(update(entries).where(entries.c.seq == seq).values(values))
+
+
+def _drop(seq: int) -> Callable[[Connection], object]:
+    return lambda conn: conn.execute(delete(entries).where(entries.c.seq == seq))
+
+
+def _swapping(a: Entry, b: Entry) -> Callable[[Connection], object]:
+    return lambda conn: _swap(conn, a, b)
 
 
 def test_intact_chain_verifies_from_genesis(chain: Chain) -> None:
@@ -131,9 +144,7 @@ def test_every_single_record_modification_is_named(chain: Chain) -> None:
         problem = tampered(
             chain,
             seq,
-            lambda c, s=seq, f=field, v=new: c.execute(
-                update(entries).where(entries.c.seq == s).values({f: v})
-            ),
+            _set(seq, {field: new}),
         )
         expected = BAD_SIGNATURE if field == "signature" else MODIFIED
         assert problem is not None, (seq, field)
@@ -147,18 +158,14 @@ def test_every_field_modification_is_detected_on_one_record(chain: Chain) -> Non
         problem = tampered(
             chain,
             seq,
-            lambda c, f=field, v=new: c.execute(
-                update(entries).where(entries.c.seq == seq).values({f: v})
-            ),
+            _set(seq, {field: new}),
         )
         assert problem is not None and problem.seq == seq, (field, problem)
 
 
 def test_every_single_record_deletion_is_named(chain: Chain) -> None:
     for seq in range(1, N + 1):
-        problem = tampered(
-            chain, seq, lambda c, s=seq: c.execute(delete(entries).where(entries.c.seq == s))
-        )
+        problem = tampered(chain, seq, _drop(seq))
         assert problem is not None, seq
         assert (problem.seq, problem.reason) == (seq, DELETED), str(problem)
 
@@ -230,7 +237,7 @@ def _swap(conn: Connection, a: Entry, b: Entry) -> None:
 def test_every_adjacent_swap_is_named_reordered(chain: Chain) -> None:
     for seq in range(1, N):
         a, b = chain.at(seq), chain.at(seq + 1)
-        problem = tampered(chain, seq, lambda c, a=a, b=b: _swap(c, a, b))
+        problem = tampered(chain, seq, _swapping(a, b))
         assert problem is not None, seq
         assert (problem.seq, problem.reason) == (seq, REORDERED), str(problem)
 
@@ -239,7 +246,7 @@ def test_every_adjacent_swap_is_named_reordered(chain: Chain) -> None:
 def test_distant_swaps_are_named_reordered(chain: Chain, distance: int) -> None:
     for seq in range(1, N - distance + 1, 37):
         a, b = chain.at(seq), chain.at(seq + distance)
-        problem = tampered(chain, seq, lambda c, a=a, b=b: _swap(c, a, b))
+        problem = tampered(chain, seq, _swapping(a, b))
         assert problem is not None and (problem.seq, problem.reason) == (seq, REORDERED), (
             seq,
             str(problem),
@@ -258,9 +265,7 @@ def test_rehashed_modification_without_the_key_is_a_bad_signature(chain: Chain) 
             problem = tampered(
                 chain,
                 seq,
-                lambda c, f=forged: c.execute(
-                    update(entries).where(entries.c.seq == f.seq).values(f.as_row())
-                ),
+                _set(seq, forged.as_row()),
             )
             assert problem is not None and (problem.seq, problem.reason) == (seq, BAD_SIGNATURE)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -276,7 +277,8 @@ def export_command(config_file: str | None, fmt: str, output: Path | None, **fil
             try:
                 count = _write(conn, where, fmt, sys.stdout)
             except BrokenPipeError:  # `| head`: the reader has what it wanted
-                sys.stdout = None  # type: ignore[assignment]  # no flush error at exit
+                # Python's documented recipe: no second BrokenPipeError at exit.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
                 return
         else:
             with output.open("w", encoding="utf-8", newline="") as fh:

@@ -103,20 +103,22 @@ def entry_hash(entry: Entry | dict[str, Any]) -> str:
 
 def seal(draft: Draft, seq: int, prev_hash: str, signer: Signer) -> Entry:
     """Give a draft its place after `prev_hash`, hash it and sign the hash."""
-    row = {
-        "seq": seq,
-        "ts": draft.ts,
-        "kind": draft.kind,
-        "request_id": draft.request_id,
-        "team": draft.team,
-        "provider": draft.provider,
-        "jurisdiction": draft.jurisdiction,
-        "body": draft.body,
-        "prev_hash": prev_hash,
-        "signer": signer.key_id,
-    }
-    digest = entry_hash(row)
-    return Entry(**row, hash=digest, signature=signer.sign(digest))
+    entry = Entry(
+        seq=seq,
+        ts=draft.ts,
+        kind=draft.kind,
+        request_id=draft.request_id,
+        team=draft.team,
+        provider=draft.provider,
+        jurisdiction=draft.jurisdiction,
+        body=draft.body,
+        prev_hash=prev_hash,
+        signer=signer.key_id,
+        hash="",
+        signature="",
+    )
+    digest = entry_hash(entry)
+    return replace(entry, hash=digest, signature=signer.sign(digest))
 
 
 def terms_for(kind: str, body: str) -> list[str]:
