@@ -129,6 +129,9 @@ class ProtectSettings(_Frozen):
         default=5, ge=2, description="a fingerprint in this many documents is boilerplate"
     )
     table_min_columns: int = Field(default=2, ge=1, description="columns of one row to flag")
+    background_files: tuple[str, ...] = Field(
+        default=(), description="text files of boilerplate that never counts as an excerpt"
+    )
     codenames_reload_seconds: float = Field(
         default=5.0, ge=0, description="how often the codename file is checked (0 = never)"
     )

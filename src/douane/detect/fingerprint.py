@@ -20,6 +20,7 @@ from douane.detect._fold import word_spans
 from douane.detect._winnow import Hasher
 from douane.detect.base import Detector
 from douane.errors import LedgerError
+from douane.protect.background import boilerplate_hashes
 from douane.protect.index import ExcerptIndex, TableIndex
 from douane.protect.register import (
     DOC_PURPOSE,
@@ -246,10 +247,9 @@ def _load(config: Config, engine: Engine) -> list[Detector]:
     detectors: list[Detector] = []
     docs = store.load_documents()
     if docs:
-        index = ExcerptIndex(docs, settings.background_docs)
-        detectors.append(
-            ProtectedExcerptDetector(index, Hasher(secret, DOC_PURPOSE, settings.kgram), settings)
-        )
+        hasher = Hasher(secret, DOC_PURPOSE, settings.kgram)
+        index = ExcerptIndex(docs, settings.background_docs, boilerplate_hashes(config, hasher))
+        detectors.append(ProtectedExcerptDetector(index, hasher, settings))
     tables = store.load_tables()
     if tables:
         detectors.append(

@@ -24,9 +24,14 @@ class _Postings:
     __slots__ = ("_flat", "_offsets", "dropped", "kept", "table")
 
     def __init__(
-        self, keys: U64, payloads: npt.NDArray[np.integer], max_count: int | None = None
+        self,
+        keys: U64,
+        payloads: npt.NDArray[np.integer],
+        max_count: int | None = None,
+        exclude: U64 | None = None,
     ) -> None:
-        """Group `payloads` by key; keys held by `max_count` or more payloads are dropped."""
+        """Group `payloads` by key; keys held by `max_count` or more payloads, or listed in
+        `exclude`, are dropped."""
         order = np.argsort(keys)
         keys, payloads = keys[order], payloads[order]
         del order
@@ -36,6 +41,8 @@ class _Postings:
             starts = np.empty(0, dtype=np.int64)
         counts = np.diff(np.concatenate((starts, [keys.size])))
         keep = counts < max_count if max_count is not None else np.ones(counts.size, bool)
+        if exclude is not None and exclude.size:
+            keep &= ~np.isin(keys[starts], exclude)
         self.dropped = int((~keep).sum())
         multi = keep & (counts > 1)
         values = payloads[starts].astype(np.int64)
@@ -74,7 +81,10 @@ class ExcerptIndex:
 
     __slots__ = ("_postings", "background", "docs", "fingerprints")
 
-    def __init__(self, docs: Sequence[StoredDocument], background_docs: int) -> None:
+    def __init__(
+        self, docs: Sequence[StoredDocument], background_docs: int, boilerplate: U64 | None = None
+    ) -> None:
+        """Index `docs`; fingerprints in `boilerplate` are background whatever their count."""
         self.docs = tuple(_Doc(d.id, d.label, d.level) for d in docs)
         if docs:
             keys = np.concatenate([d.fingerprints for d in docs])
@@ -83,7 +93,7 @@ class ExcerptIndex:
             )
         else:
             keys, owners = np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int32)
-        self._postings = _Postings(keys, owners, max_count=background_docs)
+        self._postings = _Postings(keys, owners, max_count=background_docs, exclude=boilerplate)
         self.background = self._postings.dropped
         self.fingerprints = self._postings.kept
 
