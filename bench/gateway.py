@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import statistics
 import sys
 import tempfile
@@ -37,6 +38,7 @@ PARAGRAPH = (
     "an. The supplier memo for the Q3 review says lead times grow by two weeks; please summarise "
     "the main risks for the production plan and list the open questions for the next meeting. "
 )
+FIRST_TEXT = re.compile(r'"content": ?"[^"]')
 PROMPT = (PARAGRAPH * (4096 // len(PARAGRAPH) + 1))[:4096]
 CONFIG = """\
 database: sqlite:///{workdir}/douane.db
@@ -71,13 +73,12 @@ def chat(client: httpx.Client, url: str, headers: dict[str, str], model: str) ->
 def first_token(client: httpx.Client, url: str, headers: dict[str, str], model: str) -> float:
     body = {"model": model, "stream": True, "messages": [{"role": "user", "content": PROMPT}]}
     start = time.perf_counter()
+    ttft = None
     with client.stream("POST", url, json=body, headers={**headers, "x-demo-chunk": "64"}) as r:
         for line in r.iter_lines():
-            if line.startswith("data:") and '"content"' in line:
+            if ttft is None and FIRST_TEXT.search(line):
                 ttft = (time.perf_counter() - start) * 1000
-                break
-        for _ in r.iter_bytes():
-            pass
+    assert ttft is not None, "no content arrived"
     return ttft
 
 
