@@ -242,15 +242,17 @@ def protect_detectors(config: Config, engine: Engine | None) -> Sequence[Detecto
 
 def _load(config: Config, engine: Engine) -> list[Detector]:
     store = ProtectStore(engine)
+    docs = store.load_documents()
+    tables = store.load_tables()
+    if not docs and not tables:
+        return []
     secret = config.resolved_secret_key()
     settings = config.protect
     detectors: list[Detector] = []
-    docs = store.load_documents()
     if docs:
         hasher = Hasher(secret, DOC_PURPOSE, settings.kgram)
         index = ExcerptIndex(docs, settings.background_docs, boilerplate_hashes(config, hasher))
         detectors.append(ProtectedExcerptDetector(index, hasher, settings))
-    tables = store.load_tables()
     if tables:
         detectors.append(
             ExactDataDetector(
