@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,46 +94,65 @@ def leak_gateway(tmp_path_factory: pytest.TempPathFactory, upstream: Process) ->
     gw.process.stop()
 
 
-def _openai_answer(client: openai.OpenAI, text: str, stream: bool) -> str:
-    messages: Any = [{"role": "user", "content": text}]
+def _openai_answer(client: openai.OpenAI, record: dict[str, Any], stream: bool) -> str:
+    messages: Any = [{"role": "user", "content": record["text"]}]
     if not stream:
-        answer = client.chat.completions.create(model="gpt-us", messages=messages)
+        answer = client.chat.completions.create(
+            model="gpt-us", messages=messages, user=record["id"]
+        )
         return answer.choices[0].message.content or ""
     pieces = []
-    for chunk in client.chat.completions.create(model="gpt-us", messages=messages, stream=True):
+    for chunk in client.chat.completions.create(
+        model="gpt-us", messages=messages, user=record["id"], stream=True
+    ):
         pieces.extend(c.delta.content or "" for c in chunk.choices)
     return "".join(pieces)
 
 
-def _anthropic_answer(client: anthropic.Anthropic, text: str, stream: bool) -> str:
-    messages: Any = [{"role": "user", "content": text}]
+def _anthropic_answer(client: anthropic.Anthropic, record: dict[str, Any], stream: bool) -> str:
+    messages: Any = [{"role": "user", "content": record["text"]}]
+    kwargs: Any = {"model": "claude-us", "max_tokens": 4096, "metadata": {"user_id": record["id"]}}
     if not stream:
-        message = client.messages.create(model="claude-us", max_tokens=4096, messages=messages)
+        message = client.messages.create(messages=messages, **kwargs)
         return "".join(b.text for b in message.content if b.type == "text")
-    with client.messages.stream(model="claude-us", max_tokens=4096, messages=messages) as s:
+    with client.messages.stream(messages=messages, **kwargs) as s:
         return "".join(s.text_stream)
 
 
+def _record_id(request: dict[str, Any]) -> str:
+    body = request["body"]
+    return str(body.get("user") or body.get("metadata", {}).get("user_id"))
+
+
 def _replay(
-    gateway: Gateway, upstream: Process, ask: Callable[[str], str], blocked_error: type[Exception]
+    upstream: Process, ask: Callable[[dict[str, Any]], str], blocked_error: type[Exception]
 ) -> Replay:
-    result = Replay()
-    for record in RECORDS:
-        httpx.delete(upstream.url + "/_demo/requests")
-        result.sent += 1
+    """Send every record (four at a time), then match what the upstream saw to each record by the
+    record id carried in `user` / `metadata.user_id`, which are not text and not scanned."""
+    httpx.delete(upstream.url + "/_demo/requests")
+
+    def one(record: dict[str, Any]) -> str | None:
         try:
-            answer = ask(record["text"])
+            return ask(record)
         except blocked_error as exc:
             assert getattr(exc, "status_code", None) == 403, exc
-            result.blocked += 1
-            answer = None
-        seen = json.dumps(httpx.get(upstream.url + "/_demo/requests").json(), ensure_ascii=False)
+            return None
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(one, RECORDS))
+    seen: dict[str, list[str]] = {}
+    for request in httpx.get(upstream.url + "/_demo/requests").json():
+        seen.setdefault(_record_id(request), []).append(json.dumps(request, ensure_ascii=False))
+    result = Replay(sent=len(RECORDS))
+    for record, answer in zip(RECORDS, answers, strict=True):
+        received = "".join(seen.get(record["id"], []))
         for kind, value in protected_values(record):
-            if value in seen or json.dumps(value, ensure_ascii=False)[1:-1] in seen:
+            if value in received or json.dumps(value, ensure_ascii=False)[1:-1] in received:
                 result.leaks.append(f"{record['id']}:{kind}")
         if answer is None:
-            continue
-        if answer == record["text"]:
+            result.blocked += 1
+            assert record["id"] not in seen, "a blocked request reached the upstream"
+        elif answer == record["text"]:
             result.exact += 1
         else:
             result.mismatches.append(record["id"])
@@ -160,9 +180,8 @@ def test_openai_sdk_replay_leaks_nothing_and_restores(
     )
     _check(
         _replay(
-            leak_gateway,
             upstream,
-            lambda t: _openai_answer(client, t, stream),
+            lambda r: _openai_answer(client, r, stream),
             openai.PermissionDeniedError,
         )
     )
@@ -178,9 +197,8 @@ def test_anthropic_sdk_replay_leaks_nothing_and_restores(
     )
     _check(
         _replay(
-            leak_gateway,
             upstream,
-            lambda t: _anthropic_answer(client, t, stream),
+            lambda r: _anthropic_answer(client, r, stream),
             anthropic.PermissionDeniedError,
         )
     )
