@@ -81,22 +81,33 @@ class Filter:
         return query
 
 
-def _outcomes(conn: Connection, found: list[Entry]) -> dict[str, Entry]:
-    """The finish entry of each found request (the first one written after its begin)."""
+def _outcomes(conn: Connection, found: list[Entry]) -> dict[int, Entry]:
+    """For each found begin entry (by seq), the first finish entry of its request after it.
+
+    A request id written twice (a client retrying with its own id) pairs each begin with the
+    finish that follows it, never with an earlier one.
+    """
+    finishes: dict[str, list[Entry]] = {}
     ids = sorted({e.request_id for e in found})
-    result: dict[str, Entry] = {}
-    begun = {e.request_id: e.seq for e in found}
     for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
         query = (
             select(entries)
-            .where((entries.c.kind == "finish") & entries.c.request_id.in_(chunk))
+            .where(
+                (entries.c.kind == "finish") & entries.c.request_id.in_(ids[start : start + 500])
+            )
             .order_by(entries.c.seq)
         )
         for row in conn.execute(query):
             entry = Entry(**{col.name: row._mapping[col.name] for col in entries.columns})
-            if entry.seq > begun[entry.request_id] and entry.request_id not in result:
-                result[entry.request_id] = entry
+            finishes.setdefault(entry.request_id, []).append(entry)
+    result: dict[int, Entry] = {}
+    taken: set[int] = set()
+    for begin in sorted(found, key=lambda e: e.seq):
+        for finish in finishes.get(begin.request_id, ()):
+            if finish.seq > begin.seq and finish.seq not in taken:
+                result[begin.seq] = finish
+                taken.add(finish.seq)
+                break
     return result
 
 
@@ -124,7 +135,7 @@ def search(conn: Connection, where: Filter, *, limit: int = 100) -> list[dict[st
             "outcome": None,
             "status": None,
         }
-        done = finished.get(entry.request_id)
+        done = finished.get(entry.seq)
         if done is not None:
             row.update(done.data())
             row["finished_seq"] = done.seq
