@@ -30,6 +30,8 @@ _INITIAL = re.compile(rf"^[{_UPPER}]\.$")
 # A capitalised word this frequent (Zipf, de/en/fr) is an ordinary word unless it is a name.
 _COMMON = 3.4
 _MAX_NAME_TOKENS = 5
+# Line-based cues look at most this far: keeps scanning linear on huge single-line inputs.
+_LINE_WINDOW = 200
 _ARTICLE_PARTICLES = frozenset({"der", "den", "des", "dem"})
 
 _STRONG, _GREETING, _FULL, _PAIR, _SINGLE = 0.95, 0.9, 0.9, 0.8, 0.75
@@ -162,9 +164,11 @@ class BuiltinPersonDetector:
 
 def _fills_line(text: str, start: int, end: int) -> bool:
     """The span is all there is on its line, apart from punctuation (a signature, a judge)."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
+    line_start = text.rfind("\n", max(0, start - _LINE_WINDOW), start) + 1
+    line_end = text.find("\n", end, end + _LINE_WINDOW)
     line_end = len(text) if line_end < 0 else line_end
+    if line_end - line_start > 2 * _LINE_WINDOW or (line_start == 0 and start > _LINE_WINDOW):
+        return False
     return not text[line_start:start].strip(" \t-–•*>\"'(") and not text[end:line_end].strip(
         " \t.,;:!)\"'"
     )
@@ -172,8 +176,8 @@ def _fills_line(text: str, start: int, end: int) -> bool:
 
 def _after_label(lex: Lexicon, text: str, base: int) -> bool:
     """True after `Name:`, `Attendees: A, B,` or `- Agathe :` on the same line."""
-    line_start = text.rfind("\n", 0, base) + 1
-    head = text[line_start:base]
+    line_start = text.rfind("\n", max(0, base - _LINE_WINDOW), base) + 1
+    head = text[max(line_start, base - _LINE_WINDOW) : base]
     if not head.strip(" \t-•*"):
         return False
     label, colon, rest = head.partition(":")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
@@ -35,12 +36,17 @@ def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
     Deterministic: the result does not depend on detector order.
     """
     chosen: list[Finding] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # the kept spans never overlap, so starts and ends sort alike
+    ends: list[int] = []
     for f in sorted(set(findings), key=_rank):
-        if any(f.start < end and start < f.end for start, end in taken):
+        i = bisect.bisect_right(starts, f.start)
+        if i and ends[i - 1] > f.start:  # the kept span starting at or before f reaches into it
             continue
+        if i < len(starts) and starts[i] < f.end:  # the next kept span starts inside f
+            continue
+        starts.insert(i, f.start)
+        ends.insert(i, f.end)
         chosen.append(f)
-        taken.append((f.start, f.end))
     chosen.sort(key=lambda f: (f.start, f.end))
     return chosen
 
