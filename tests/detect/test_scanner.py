@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable
 
 import pytest
@@ -98,3 +99,48 @@ def test_scanner_is_thread_safe() -> None:
     for t in threads:
         t.join()
     assert all(r == results[0] for r in results) and len(results) == 800
+
+
+@pytest.fixture(scope="module")
+def default_scanner() -> Scanner:
+    from douane.config import parse_config
+    from douane.detect import build_scanner
+
+    return build_scanner(parse_config("{}"))
+
+
+def test_default_scanner_finds_across_detectors(default_scanner: Scanner) -> None:
+    text = "Sehr geehrte Frau Schneider, IBAN DE89 3704 0044 0532 0130 00, Passwort: Tiger2024!x"
+    found = {(str(f.type), text[f.start : f.end]) for f in default_scanner.scan(text)}
+    assert found == {
+        ("PERSON", "Schneider"),
+        ("IBAN", "DE89 3704 0044 0532 0130 00"),
+        ("SECRET", "Tiger2024!x"),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "aB3xK9" * 170_000,  # 1 MB without spaces
+        "A" * 100_000,
+        "1" * 100_000,
+        '{"a":' * 20_000 + "1" + "}" * 20_000,  # deeply nested JSON
+        "\ufffd\x00\x01\udcff" * 10_000,  # replacement chars, NUL, a lone surrogate
+    ],
+)
+def test_pathological_inputs_finish_quickly(default_scanner: Scanner, text: str) -> None:
+    t0 = time.perf_counter()
+    default_scanner.scan(text)
+    assert time.perf_counter() - t0 < 10
+
+
+def test_time_grows_linearly_with_dense_input(default_scanner: Scanner) -> None:
+    unit = "Herr Müller, IBAN DE89 3704 0044 0532 0130 00, Passwort: x1y2z3! "
+    t0 = time.perf_counter()
+    default_scanner.scan(unit * 500)
+    small = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    default_scanner.scan(unit * 2000)
+    large = time.perf_counter() - t0
+    assert large < 4 * small * 2.5 + 0.2  # 4x the input: well under quadratic (16x)
