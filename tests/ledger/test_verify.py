@@ -253,6 +253,24 @@ def test_distant_swaps_are_named_reordered(chain: Chain, distance: int) -> None:
         )
 
 
+@pytest.mark.parametrize("seq", [1, 2, 500, N - 1])
+def test_deletion_hidden_by_renumbering_is_named_deleted(chain: Chain, seq: int) -> None:
+    def mutate(conn: Connection) -> None:
+        conn.execute(delete(entries).where(entries.c.seq == seq))
+        conn.execute(update(entries).where(entries.c.seq > seq).values(seq=-(entries.c.seq - 1)))
+        conn.execute(update(entries).where(entries.c.seq < 0).values(seq=-entries.c.seq))
+        conn.execute(update(head).values(seq=N - 1))
+
+    problem = tampered(chain, seq, mutate)
+    assert problem is not None and (problem.seq, problem.reason) == (seq, DELETED), str(problem)
+
+
+@pytest.mark.parametrize("seq", [1, 300, N - 1])
+def test_a_record_whose_seq_alone_was_changed_is_named_modified(chain: Chain, seq: int) -> None:
+    problem = tampered(chain, seq, _set(seq, {"seq": 10 * N + seq}))
+    assert problem is not None and (problem.seq, problem.reason) == (seq, MODIFIED), str(problem)
+
+
 def test_rehashed_modification_without_the_key_is_a_bad_signature(chain: Chain) -> None:
     attacker = Signer.generate()
     for seq in (1, 2, 500, N):

@@ -92,6 +92,9 @@ class _Checker:
     def check(self, r: Entry, n: Entry | None, prev_seq: int, prev_hash: str) -> Problem | None:
         expected = prev_seq + 1
         if r.seq > expected:
+            moved = self.lookup(r.prev_hash) if r.prev_hash != prev_hash else None
+            if moved is not None and moved.seq != expected:
+                return Problem(expected, MODIFIED, f"its seq was changed to {moved.seq}")
             return Problem(
                 expected, DELETED, f"missing: record {prev_seq} is followed by record {r.seq}"
             )
@@ -115,6 +118,10 @@ class _Checker:
                 if origin is not None and entry_hash(r.with_(seq=origin.seq + 1)) == r.hash:
                     return Problem(
                         r.seq, REORDERED, f"holds record {origin.seq + 1}, moved from its place"
+                    )
+                if entry_hash(r.with_(seq=r.seq + 1)) == r.hash:
+                    return Problem(
+                        r.seq, DELETED, "missing: the records after it were renumbered to hide it"
                     )
             return Problem(r.seq, MODIFIED, "its content does not match its hash")
         if key is None:
