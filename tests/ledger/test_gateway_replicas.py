@@ -4,9 +4,13 @@ valid chain in which every request is recorded exactly once (a begin and a finis
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import Counter
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from douane.cli import _register, cli
 from douane.db import make_engine, migrate
 from douane.ledger import load_signer, verify_connection
 from douane.ledger.signing import Signer
@@ -56,3 +60,15 @@ def test_two_replicas_under_200_concurrent_requests_write_one_chain(
     assert {rid for rid, _ in kinds} == ids
     assert Counter(kind for _, kind in kinds) == {"begin": REQUESTS, "finish": REQUESTS}
     assert any(e.data().get("value_hashes") for e in stored if e.kind == "begin")
+
+    # "Did this address ever cross?": the auditor types it; the ledger only holds its hash.
+    _register()
+    found = CliRunner().invoke(
+        cli,
+        ["audit", "search", "--config", str(first.config), "--type", "EMAIL", "--value", "-",
+         "--format", "jsonl"],
+        input="Max.Muster7@example.com\n",
+    )  # fmt: skip
+    rows = [json.loads(line) for line in found.output.splitlines()]
+    assert len(rows) == 1 and rows[0]["request_id"] in ids
+    assert rows[0]["jurisdiction"] == "US" and rows[0]["outcome"] == "ok"
