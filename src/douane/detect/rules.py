@@ -1,10 +1,10 @@
-"""The rule detector: keyword prefilter, RE2 match, then entropy, allowlist and validator checks."""
+"""The rule detector: RE2 Set prefilter, RE2 match, then entropy, allowlist and validator checks."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-import ahocorasick
+import re2
 
 from douane.config import Config
 from douane.detect._matching import EncodedText, iter_spans
@@ -19,56 +19,49 @@ _CONTEXT_WINDOW = 60
 _CONTEXT_BOOST = 0.1
 _MAX_CUTS = 3
 _SEPARATORS = (" ", "-", "/", ".", "(")
+_SET_OPTIONS = re2.Options()
+_SET_OPTIONS.max_mem = 256 << 20  # the DFA cache of the combined Set; resets, never bails
 
 
 class RuleDetector:
-    """Runs a RuleSet; rules without keywords always run, the others only when a keyword occurs."""
+    """Runs a RuleSet: one RE2 Set pass finds the rules that match at all, only those run.
+
+    RE2 Sets never bail out on "slow" input (unlike single DFAs), so the prefilter cannot drop a
+    rule that would match: it is exact, and linear in the text.
+    """
 
     name = "rules"
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
-        self._always = tuple(r for r in ruleset.rules if not r.keywords)
-        self._keyed = tuple(r for r in ruleset.rules if r.keywords)
-        self._automaton: ahocorasick.Automaton | None = None
-        if self._keyed:
-            owners: dict[str, list[int]] = {}
-            for i, rule in enumerate(self._keyed):
-                for kw in rule.keywords:
-                    owners.setdefault(kw, []).append(i)
-            automaton = ahocorasick.Automaton()
-            for kw, idx in owners.items():
-                automaton.add_word(kw, tuple(idx))
-            automaton.make_automaton()
-            self._automaton = automaton
-
-    def _active(self, lowered: str) -> list[Rule]:
-        if self._automaton is None:
-            return list(self._always)
-        hit: set[int] = set()
-        total = len(self._keyed)
-        for _, idx in self._automaton.iter(lowered):
-            hit.update(idx)
-            if len(hit) == total:
-                break
-        return [*self._always, *(self._keyed[i] for i in sorted(hit))]
+        self._rules = ruleset.rules
+        self._set = re2.Set.SearchSet(_SET_OPTIONS)
+        for rule in self._rules:
+            self._set.Add(rule.pattern.pattern)
+        self._set.Compile()
 
     def scan(self, text: str) -> Iterable[Finding]:
         """Findings of every rule whose regex matches and whose checks pass."""
-        lowered = text.lower()
         encoded = EncodedText(text)
+        hits = self._set.Match(encoded.data)
+        if not hits:
+            return []
         out: list[Finding] = []
-        for rule in self._active(lowered):
-            out.extend(scan_rule(rule, text, lowered, encoded))
+        lowered = text.lower() if any(self._rules[i].keywords for i in hits) else ""
+        for i in sorted(hits):
+            rule = self._rules[i]
+            if rule.keywords and not any(k in lowered for k in rule.keywords):
+                continue
+            out.extend(scan_rule(rule, text, encoded))
         return out
 
 
-def scan_rule(
-    rule: Rule, text: str, lowered: str, encoded: EncodedText | None = None
-) -> list[Finding]:
-    """Findings of one rule in `text` (`lowered` is text.lower())."""
+def scan_rule(rule: Rule, text: str, encoded: EncodedText | None = None) -> list[Finding]:
+    """Findings of one rule in `text`; a rule with keywords needs one of them in the text."""
     out: list[Finding] = []
     if encoded is None:
+        if rule.keywords and not any(k in text.lower() for k in rule.keywords):
+            return out
         encoded = EncodedText(text)
     group, deny = rule.group, rule.deny_group
     for spans in iter_spans(rule.pattern, encoded):
@@ -88,8 +81,8 @@ def scan_rule(
             if end < 0:
                 continue
         score = rule.score
-        if rule.context and score < 1.0 and len(lowered) == len(text):
-            window = lowered[max(0, start - _CONTEXT_WINDOW) : start]
+        if rule.context and score < 1.0:
+            window = text[max(0, start - _CONTEXT_WINDOW) : start].lower()
             if any(c in window for c in rule.context):
                 score = min(1.0, score + _CONTEXT_BOOST)
         out.append(
@@ -120,13 +113,13 @@ def check_examples(ruleset: RuleSet) -> list[str]:
     problems: list[str] = []
     for rule in ruleset.rules:
         for example in rule.examples_match:
-            if not scan_rule(rule, example, example.lower()):
+            if not scan_rule(rule, example):
                 problems.append(
                     f"{rule.source}: {rule.id}: misses match example #"
                     f"{rule.examples_match.index(example) + 1}"
                 )
         for example in rule.examples_no_match:
-            if scan_rule(rule, example, example.lower()):
+            if scan_rule(rule, example):
                 problems.append(
                     f"{rule.source}: {rule.id}: flags no_match example #"
                     f"{rule.examples_no_match.index(example) + 1}"
