@@ -10,6 +10,8 @@ import httpx
 
 from tests.harness import Gateway, create_key, start_gateway
 
+__all__ = ["chat", "config_text", "gateway_with_key", "send_all"]
+
 CONFIG = """\
 database: "{database}"
 secret_key: ledger-test-tenant-secret

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from douane.errors import BadRequest
-from douane.ledger import Signer
+from douane.db import make_engine
+from douane.errors import BadRequest, LedgerError
+from douane.ledger import Signer, verify_connection
 from douane.ledger.chain import entry_hash
 from douane.ledger.ledger import begin_draft, finish_draft
 from douane.ledger.query import Filter, export_entries, parse_time, search, stats
@@ -88,3 +89,17 @@ def test_stats_count_what_crossed_where(engine: Engine) -> None:
     assert result["by_outcome"] == {"ok": 2, "error": 1}
     assert sum(result["findings_by_type"].values()) == sum(1 + i % 3 for i in (0, 1, 3, 3, 4))
     assert result["first_ts"].startswith("2026-01-01") and result["last_ts"].startswith("2026-04")
+
+
+def test_reads_of_a_database_without_a_ledger_raise_ledger_error(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path}/empty.db")
+    with engine.connect() as conn:
+        for read in (
+            lambda: search(conn, Filter()),
+            lambda: stats(conn, Filter()),
+            lambda: list(export_entries(conn, Filter())),
+            lambda: verify_connection(conn, {}),
+        ):
+            with pytest.raises(LedgerError) as caught:
+                read()
+            assert caught.value.message.endswith("failed: OperationalError")

@@ -11,10 +11,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, exists, select
 
-from douane.errors import BadRequest
+from douane.errors import BadRequest, LedgerError
 from douane.ledger.chain import Entry
 from douane.ledger.schema import entries, terms
-from douane.ledger.store import iter_entries, read_head
+from douane.ledger.store import iter_entries, read_head, reads, translating
 
 __all__ = [
     "Filter",
@@ -111,6 +111,7 @@ def _outcomes(conn: Connection, found: list[Entry]) -> dict[int, Entry]:
     return result
 
 
+@reads("searching the ledger")
 def search(conn: Connection, where: Filter, *, limit: int = 100) -> list[dict[str, Any]]:
     """Requests (begin entries) matching `where`, oldest first, each merged with its outcome.
 
@@ -145,10 +146,11 @@ def search(conn: Connection, where: Filter, *, limit: int = 100) -> list[dict[st
 
 def export_entries(conn: Connection, where: Filter) -> Iterator[dict[str, Any]]:
     """Every entry in range, in chain order, with its hash and signature (re-verifiable offline)."""
-    for entry in iter_entries(conn, where=lambda q: where.apply(q, requests_only=False)):
-        row = entry.as_row()
-        row["data"] = entry.data()
-        yield row
+    with translating(LedgerError, "exporting the ledger"):
+        for entry in iter_entries(conn, where=lambda q: where.apply(q, requests_only=False)):
+            row = entry.as_row()
+            row["data"] = entry.data()
+            yield row
 
 
 @dataclass(slots=True)
@@ -185,6 +187,7 @@ def _finding_type(key: str) -> str:
     return key
 
 
+@reads("reading the ledger")
 def stats(conn: Connection, where: Filter) -> Stats:
     """Aggregate the entries in range (streamed; bodies are small JSON documents)."""
     result = Stats()

@@ -9,10 +9,11 @@ as the entries, deleting the last record is detectable.
 from __future__ import annotations
 
 import contextlib
+import functools
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar, cast
 
 import psycopg
 from sqlalchemy import Connection, Engine, func, select
@@ -32,6 +33,7 @@ __all__ = [
     "iter_entries",
     "iter_terms",
     "read_head",
+    "reads",
     "translate",
     "translating",
 ]
@@ -89,6 +91,23 @@ class _Sql:
         self.update_head = (
             f"UPDATE ledger_head SET seq = {p('seq')}, hash = {p('hash')} WHERE id = {HEAD_ID}"
         )
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reads(what: str) -> Callable[[F], F]:
+    """Decorate an auditor-side read so storage errors leave it as LedgerError only."""
+
+    def wrap(func: F) -> F:
+        @functools.wraps(func)
+        def translated(*args: Any, **kwargs: Any) -> Any:
+            with translating(LedgerError, what):
+                return func(*args, **kwargs)
+
+        return cast(F, translated)
+
+    return wrap
 
 
 def _no_head() -> NoReturn:

@@ -19,7 +19,14 @@ from sqlalchemy import Connection
 
 from douane.ledger.chain import GENESIS, Entry, entry_hash, terms_for
 from douane.ledger.signing import verify_signature
-from douane.ledger.store import find_by_hash, first_beyond_head, iter_entries, iter_terms, read_head
+from douane.ledger.store import (
+    find_by_hash,
+    first_beyond_head,
+    iter_entries,
+    iter_terms,
+    read_head,
+    reads,
+)
 
 __all__ = [
     "BAD_SIGNATURE",
@@ -215,6 +222,7 @@ def verify_entries(
     return report(None)
 
 
+@reads("verifying the ledger")
 def verify_connection(
     conn: Connection,
     keys: Mapping[str, Ed25519PublicKey],
@@ -226,8 +234,8 @@ def verify_connection(
 ) -> VerifyReport:
     """Verify the chain stored on `conn`, from `from_seq` (whose predecessor hashes to `anchor`).
 
-    Records appended while verifying are left for the next run. Raises storage driver errors
-    (callers translate them).
+    Records appended while verifying are left for the next run. Raises LedgerError if the
+    database cannot be read.
     """
     if from_seq > 1 and anchor is None:
         raise ValueError("verifying from the middle of the chain needs the anchor hash")
