@@ -43,6 +43,7 @@ class _Plan:
 
     strong: bool
     greeting: bool
+    cue_only: bool  # no candidate can pass without a greeting or label cue
     candidates: tuple[tuple[list[tuple[int, str, str]], list[str]], ...]
 
 
@@ -64,8 +65,12 @@ class BuiltinPersonDetector:
     def scan(self, text: str) -> Iterable[Finding]:
         """PERSON findings; titles and salutations are outside the span."""
         out: list[Finding] = []
+        cache = self._cache
         for run in _RUN.finditer(text):
-            found = self._judge(text, run.start(), run.group())
+            s = run.group()
+            if cache.get(s, _MISSING) is None:  # fast path: a run already known not to be a name
+                continue
+            found = self._judge(text, run.start(), s)
             if found is not None:
                 start, end, score = found
                 out.append(Finding(start, end, FindingType.PERSON, self._level, self.name, score))
@@ -116,19 +121,26 @@ class BuiltinPersonDetector:
                 candidates.append((names, [k for _, _, k in names if k != "particle"]))
         if not candidates:
             return None
-        return _Plan(strong, greeting, tuple(candidates))
+        cue_only = all(
+            _decide(kinds, names, strong=strong, cue=False, alone=True) is None
+            for names, kinds in candidates
+        )
+        return _Plan(strong, greeting, cue_only, tuple(candidates))
 
     def _judge(self, text: str, base: int, run: str) -> tuple[int, int, float] | None:
         plan = self._plan(run)
         if plan is None:
             return None
         lex = self._lex
+        labelled = plan.greeting or _after_label(lex, text, base)
+        if plan.cue_only and not labelled:
+            return None
         after = text[base + len(run) : base + len(run) + 24].lstrip(" \t")
         if after.startswith("&"):  # "Hartmann & Söhne KG", "Mentzel & Scheuermann GmbH"
             return None
         if after.split(" ", 1)[0].rstrip(".,;:") in lex.org_words:
             return None
-        cue = plan.greeting or _after_label(lex, text, base)
+        cue = labelled
         for names, kinds in plan.candidates:
             alone = _fills_line(text, base + names[0][0], base + names[-1][0] + len(names[-1][1]))
             score = _decide(kinds, names, strong=plan.strong, cue=cue, alone=alone)
@@ -168,6 +180,9 @@ class BuiltinPersonDetector:
 
 def _fills_line(text: str, start: int, end: int) -> bool:
     """The span is all there is on its line, apart from punctuation (a signature, a judge)."""
+    before = text[max(0, start - 3) : start].rstrip(" \t")
+    if before and before[-1].isalnum():  # mid-sentence: the usual case, decided cheaply
+        return False
     line_start = text.rfind("\n", max(0, start - _LINE_WINDOW), start) + 1
     line_end = text.find("\n", end, end + _LINE_WINDOW)
     line_end = len(text) if line_end < 0 else line_end
@@ -180,6 +195,8 @@ def _fills_line(text: str, start: int, end: int) -> bool:
 
 def _after_label(lex: Lexicon, text: str, base: int) -> bool:
     """True after `Name:`, `Attendees: A, B,` or `- Agathe :` on the same line."""
+    if text.rfind(":", max(0, base - _LINE_WINDOW), base) < 0:  # no colon before: no label
+        return False
     line_start = text.rfind("\n", max(0, base - _LINE_WINDOW), base) + 1
     head = text[max(line_start, base - _LINE_WINDOW) : base]
     if not head.strip(" \t-•*"):

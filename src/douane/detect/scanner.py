@@ -38,7 +38,7 @@ def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
     chosen: list[Finding] = []
     starts: list[int] = []  # the kept spans never overlap, so starts and ends sort alike
     ends: list[int] = []
-    for f in sorted(set(findings), key=_rank):
+    for f in sorted(findings, key=_rank):  # an exact duplicate overlaps its twin and is dropped
         i = bisect.bisect_right(starts, f.start)
         if i and ends[i - 1] > f.start:  # the kept span starting at or before f reaches into it
             continue
