@@ -31,7 +31,8 @@ def main() -> None:
     """Entry point; the one place where a DouaneError becomes a clean message and exit code."""
     _register()
     try:
-        cli.main(standalone_mode=False)
+        # standalone_mode=False returns ctx.exit()'s code instead of exiting: pass it on.
+        sys.exit(cli.main(standalone_mode=False) or 0)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
