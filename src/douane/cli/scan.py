@@ -141,12 +141,14 @@ def scan_command(paths: tuple[Path, ...], fmt: str, fail: bool, config_file: str
     Prints file, line, type, level and a masked preview; never the full value.
     """
     scanner = build_scanner(load(config_file))
-    out = click.get_text_stream("stdout")
-    if fmt == "jsonl" and len(paths) == 1 and (str(paths[0]) == "-" or paths[0].suffix == ".jsonl"):
-        if str(paths[0]) == "-":
-            _scan_records(scanner, click.get_text_stream("stdin"), out)
+    out = sys.stdout
+    first = Path(paths[0])
+    is_stdin = first.as_posix() == "-"
+    if fmt == "jsonl" and len(paths) == 1 and (is_stdin or first.suffix == ".jsonl"):
+        if is_stdin:
+            _scan_records(scanner, sys.stdin, out)
         else:
-            with paths[0].open(encoding="utf-8", errors="replace") as stream:
+            with first.open(encoding="utf-8", errors="replace") as stream:
                 _scan_records(scanner, stream, out)
         return
     results: list[tuple[str, str, list[Finding]]] = []

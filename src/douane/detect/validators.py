@@ -123,6 +123,8 @@ def _phone_number(value: str) -> bool:
         if stripped.startswith(("+", "00")):
             # The explicit country code is a strong signal: a plausible length is enough.
             num = phonenumbers.parse("+" + stripped.lstrip("+").removeprefix("00"), None)
+            if num.country_code is None:
+                return False
             if phonenumbers.region_code_for_country_code(num.country_code) == "ZZ":
                 return False
             return phonenumbers.is_valid_number(num) or 7 <= len(str(num.national_number)) <= 12
