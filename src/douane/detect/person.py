@@ -61,6 +61,7 @@ class BuiltinPersonDetector:
         self._level = level
         # run text → analysis; plain dict operations are atomic, so threads may share it.
         self._cache: dict[str, _Plan | None] = {}
+        self._kinds: dict[str, str] = {}  # token → kind, the same for every run it occurs in
 
     def scan(self, text: str) -> Iterable[Finding]:
         """PERSON findings; titles and salutations are outside the span."""
@@ -79,6 +80,7 @@ class BuiltinPersonDetector:
     def clear_cache(self) -> None:
         """Forget analysed runs (benchmarks call this to measure a cold detector)."""
         self._cache.clear()
+        self._kinds.clear()
 
     def _plan(self, run: str) -> _Plan | None:
         """The context-free analysis of a run, cached: most runs repeat ("Die", "The", names)."""
@@ -88,6 +90,8 @@ class BuiltinPersonDetector:
         plan = self._analyse(run)
         if len(self._cache) >= _CACHE_SIZE:
             self._cache.clear()
+            self._kinds.clear()
+        self._kinds.clear()
         self._cache[run] = plan
         return plan
 
@@ -159,7 +163,9 @@ class BuiltinPersonDetector:
     def _names(self, tokens: list[tuple[int, str]], strong: bool) -> list[tuple[int, str, str]]:
         names: list[tuple[int, str, str]] = []
         for offset, tok in tokens:
-            kind = _classify(self._lex, tok)
+            kind = self._kinds.get(tok)
+            if kind is None:
+                kind = self._kinds[tok] = _classify(self._lex, tok)
             if tok in _ARTICLE_PARTICLES and not (
                 names and names[-1][1] in ("van", "von", "Van", "Von")
             ):
