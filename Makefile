@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run demo test lint typecheck bench clean
+.PHONY: install run demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,9 +22,7 @@ demo: install  ## one request end to end: what the client sent, what the provide
 
 lint: install
 	$(BIN)/ruff check src tests bench
-
-typecheck: install
-	$(BIN)/mypy src
+	$(BIN)/mypy src tests bench
 
 test: install lint  ## the whole suite with the coverage gate
 	$(BIN)/python -m pytest -q --cov=douane --cov-report=term:skip-covered --cov-fail-under=80

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import re
 import statistics
 import sys
@@ -87,7 +88,7 @@ def http_bench(n: int, workdir: Path) -> None:
     gateway = start_gateway(workdir / "gw", CONFIG.format(workdir=workdir, upstream=upstream.url))
     key = create_key(gateway.workdir, gateway.config)
     auth = {"authorization": f"Bearer {key}"}
-    direct = (upstream.url + "/v1/chat/completions", {}, "echo")
+    direct: tuple[str, dict[str, str], str] = (upstream.url + "/v1/chat/completions", {}, "echo")
     douane = (gateway.url + "/v1/chat/completions", auth, "gpt-bench")
     try:
         with httpx.Client(timeout=30) as client:
@@ -96,10 +97,9 @@ def http_bench(n: int, workdir: Path) -> None:
                     chat(client, url, headers, model)
             results = {}
             for name, (url, headers, model) in (("direct", direct), ("douane", douane)):
-                results[name] = (
-                    timed(n, lambda u=url, h=headers, m=model: chat(client, u, h, m)),
-                    [first_token(client, url, headers, model) for _ in range(n // 2)],
-                )
+                plain = timed(n, functools.partial(chat, client, url, headers, model))
+                ttft = [first_token(client, url, headers, model) for _ in range(n // 2)]
+                results[name] = (plain, ttft)
     finally:
         gateway.process.stop()
         upstream.stop()
@@ -107,22 +107,20 @@ def http_bench(n: int, workdir: Path) -> None:
     print(f"{'':8} {'p50':>8} {'p99':>8} {'TTFT p50':>9} {'TTFT p99':>9}")
     for name, (plain, ttft) in results.items():
         print(
-            f"{name:8} {percentile(plain, .5):8.2f} {percentile(plain, .99):8.2f} "
-            f"{percentile(ttft, .5):9.2f} {percentile(ttft, .99):9.2f}"
+            f"{name:8} {percentile(plain, 0.5):8.2f} {percentile(plain, 0.99):8.2f} "
+            f"{percentile(ttft, 0.5):9.2f} {percentile(ttft, 0.99):9.2f}"
         )
     (d_plain, d_ttft), (g_plain, g_ttft) = results["direct"], results["douane"]
     print(
-        f"added by Douane: p50 {percentile(g_plain, .5) - percentile(d_plain, .5):+.2f} ms "
-        f"(ratio {percentile(g_plain, .5) / percentile(d_plain, .5):.2f}x), "
-        f"TTFT p50 {percentile(g_ttft, .5) - percentile(d_ttft, .5):+.2f} ms "
-        f"(ratio {percentile(g_ttft, .5) / percentile(d_ttft, .5):.2f}x)"
+        f"added by Douane: p50 {percentile(g_plain, 0.5) - percentile(d_plain, 0.5):+.2f} ms "
+        f"(ratio {percentile(g_plain, 0.5) / percentile(d_plain, 0.5):.2f}x), "
+        f"TTFT p50 {percentile(g_ttft, 0.5) - percentile(d_ttft, 0.5):+.2f} ms "
+        f"(ratio {percentile(g_ttft, 0.5) / percentile(d_ttft, 0.5):.2f}x)"
     )
 
 
 def in_process_bench(n: int, workdir: Path) -> None:
-    config = parse_config(
-        CONFIG.format(workdir=workdir, upstream="http://127.0.0.1:9"), "<bench>"
-    )
+    config = parse_config(CONFIG.format(workdir=workdir, upstream="http://127.0.0.1:9"), "<bench>")
     services = build_services(config)
     texts = [PROMPT]
 
@@ -145,10 +143,14 @@ def in_process_bench(n: int, workdir: Path) -> None:
     base = timed(n, lambda: asyncio.run(_noop()))
     led = [x - statistics.median(base) for x in timed(n, ledger)]
     print(f"\nIn process, 4 KB prompt, {n * 3} runs (ms)")
-    print(f"pipeline (scan+policy+mask+restore): p50 {percentile(pipe, .5):.3f}  "
-          f"p99 {percentile(pipe, .99):.3f}   (bar: p50 <= 2 ms)")
-    print(f"ledger begin+finish (SQLite):        p50 {percentile(led, .5):.3f}  "
-          f"p99 {percentile(led, .99):.3f}   (bar: p50 <= 1 ms)")
+    print(
+        f"pipeline (scan+policy+mask+restore): p50 {percentile(pipe, 0.5):.3f}  "
+        f"p99 {percentile(pipe, 0.99):.3f}   (bar: p50 <= 2 ms)"
+    )
+    print(
+        f"ledger begin+finish (SQLite):        p50 {percentile(led, 0.5):.3f}  "
+        f"p99 {percentile(led, 0.99):.3f}   (bar: p50 <= 1 ms)"
+    )
     asyncio.run(services.aclose())
 
 

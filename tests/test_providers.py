@@ -1,4 +1,4 @@
-"""Forwarding: provider credentials, paths, and every upstream failure translated to Douane errors."""
+"""Forwarding: provider credentials, paths, and upstream failures translated to Douane errors."""
 
 from __future__ import annotations
 

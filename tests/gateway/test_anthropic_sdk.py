@@ -82,7 +82,7 @@ def test_tool_use_and_tool_result(client: anthropic.Anthropic, model: str) -> No
         tools=TOOLS,
         messages=[
             {"role": "user", "content": question},
-            {"role": "assistant", "content": [b.model_dump() for b in first.content]},  # type: ignore[misc]
+            {"role": "assistant", "content": [b.model_dump() for b in first.content]},  # type: ignore[list-item,misc]
             {
                 "role": "user",
                 "content": [

@@ -101,7 +101,7 @@ def _openai_answer(client: openai.OpenAI, record: dict[str, Any], stream: bool) 
             model="gpt-us", messages=messages, user=record["id"]
         )
         return answer.choices[0].message.content or ""
-    pieces = []
+    pieces: list[str] = []
     for chunk in client.chat.completions.create(
         model="gpt-us", messages=messages, user=record["id"], stream=True
     ):

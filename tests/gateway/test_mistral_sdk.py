@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from mistralai.client import Mistral
 
 from tests.harness import Gateway
+
+TOOLS: Any = [
+    {
+        "type": "function",
+        "function": {
+            "name": "lookup",
+            "description": "Look up",
+            "parameters": {"type": "object", "properties": {"text": {"type": "string"}}},
+        },
+    }
+]
+
+
+def _user(text: str) -> Any:
+    return [{"role": "user", "content": text}]
 
 
 @pytest.fixture
@@ -17,39 +33,30 @@ def client(gateway: Gateway) -> Mistral:
 
 @pytest.mark.parametrize("model", ["mistral-eu", "claude-test"])
 def test_chat(client: Mistral, model: str) -> None:
-    answer = client.chat.complete(
-        model=model, messages=[{"role": "user", "content": "Bonjour, résume la note."}]
-    )
-    assert answer.choices[0].message.content == "Bonjour, résume la note."
+    answer = client.chat.complete(model=model, messages=_user("Bonjour, résume la note."))
+    message = answer.choices[0].message
+    assert message is not None and message.content == "Bonjour, résume la note."
 
 
 @pytest.mark.parametrize("model", ["mistral-eu", "claude-test"])
 def test_streamed_chat(client: Mistral, model: str) -> None:
     text = "Ein gestreamter Text über mehrere Stücke."
-    pieces = []
-    for event in client.chat.stream(model=model, messages=[{"role": "user", "content": text}]):
+    pieces: list[str] = []
+    for event in client.chat.stream(model=model, messages=_user(text)):
         for choice in event.data.choices:
             if isinstance(choice.delta.content, str):
                 pieces.append(choice.delta.content)
     assert "".join(pieces) == text
 
 
-def test_tool_call(client: Mistral) -> None:
+@pytest.mark.parametrize("model", ["mistral-eu", "claude-test"])
+def test_tool_call(client: Mistral, model: str) -> None:
     answer = client.chat.complete(
-        model="mistral-eu",
-        messages=[{"role": "user", "content": "use the tool for the Mistral test"}],
-        tools=[
-            {
-                "type": "function",
-                "function": {
-                    "name": "lookup",
-                    "description": "Look up",
-                    "parameters": {"type": "object", "properties": {"text": {"type": "string"}}},
-                },
-            }
-        ],
+        model=model, messages=_user("use the tool for the Mistral test"), tools=TOOLS
     )
-    call = answer.choices[0].message.tool_calls[0]  # type: ignore[index]
+    message = answer.choices[0].message
+    assert message is not None and message.tool_calls
+    call = message.tool_calls[0]
     assert call.function.name == "lookup"
     arguments = call.function.arguments
     parsed = json.loads(arguments) if isinstance(arguments, str) else arguments
