@@ -15,13 +15,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from douane.mask import Mapping
-
 from douane.config import ModelSpec, ProviderSpec
 from douane.dialects import Conversation, Dialect, parse_request, render_request
 from douane.errors import BadRequest, DouaneError, PolicyBlocked, ScanFailed
 from douane.gateway.services import Services
 from douane.keys import KeyInfo
+from douane.mask import Mapping
 from douane.types import Decision, Finding, Outcome, RequestRecord
 
 __all__ = ["Prepared", "decision_label", "prepare"]
