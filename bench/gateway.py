@@ -45,7 +45,8 @@ CONFIG = """\
 database: sqlite:///{workdir}/douane.db
 secret_key: bench-secret
 providers:
-  - {{name: up, kind: openai, base_url: "{upstream}/v1", jurisdiction: US}}
+  - {{name: up, kind: openai, base_url: "{upstream}/v1", jurisdiction: US,
+     headers: {{x-demo-chunk: "64"}}}}
 models:
   - {{name: gpt-bench, provider: up, model: echo}}
 """
