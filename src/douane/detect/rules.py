@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 import re2
 
 from douane.config import Config
-from douane.detect._matching import EncodedText, iter_spans
+from douane.detect._matching import UNANCHORED as _UNANCHORED
+from douane.detect._matching import EncodedText
 from douane.detect.base import Detector
 from douane.detect.rulefile import Rule, RuleSet, load_ruleset
 from douane.detect.validators import VALIDATORS, shannon_entropy
@@ -23,6 +24,42 @@ _SET_OPTIONS = re2.Options()
 _SET_OPTIONS.max_mem = 256 << 20  # the DFA cache of the combined Set; resets, never bails
 
 
+class _Plan:
+    """A rule flattened for the scan loop: attribute look-ups and rounding done once."""
+
+    __slots__ = (
+        "allow",
+        "boosted",
+        "check",
+        "context",
+        "cuts",
+        "deny",
+        "entropy",
+        "group",
+        "id",
+        "keywords",
+        "level",
+        "regexp",
+        "score",
+        "stopwords",
+        "type",
+    )
+
+    def __init__(self, rule: Rule) -> None:
+        self.regexp = rule.pattern._regexp
+        self.group, self.deny = rule.group, rule.deny_group
+        self.keywords, self.stopwords = rule.keywords, rule.stopwords
+        self.allow = tuple(p.search for p in rule.allow_patterns)
+        self.entropy = rule.entropy
+        self.check = VALIDATORS[rule.validator] if rule.validator is not None else None
+        self.cuts = _MAX_CUTS if rule.shrink else 0
+        self.score = round(rule.score, 3)
+        # the context boost only applies below 1.0; an empty tuple switches it off
+        self.context = rule.context if rule.score < 1.0 else ()
+        self.boosted = round(min(1.0, rule.score + _CONTEXT_BOOST), 3)
+        self.type, self.level, self.id = rule.type, rule.level, rule.id
+
+
 class RuleDetector:
     """Runs a RuleSet: one RE2 Set pass finds the rules that match at all, only those run.
 
@@ -35,24 +72,27 @@ class RuleDetector:
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
         self._rules = ruleset.rules
+        self._plans = tuple(_Plan(rule) for rule in self._rules)
         self._set = re2.Set.SearchSet(_SET_OPTIONS)
         for rule in self._rules:
             self._set.Add(rule.pattern.pattern)
         self._set.Compile()
+        self._match = self._set._set.Match  # the C++ Set, without the wrapper's type dispatch
 
-    def scan(self, text: str) -> Iterable[Finding]:
+    def scan(self, text: str) -> list[Finding]:
         """Findings of every rule whose regex matches and whose checks pass."""
         encoded = EncodedText(text)
-        hits = self._set.Match(encoded.data)
+        hits = self._match(encoded.data)
         if not hits:
             return []
         out: list[Finding] = []
-        lowered = text.lower() if any(self._rules[i].keywords for i in hits) else ""
+        plans = self._plans
+        lowered = text.lower() if any(plans[i].keywords for i in hits) else ""
         for i in sorted(hits):
-            rule = self._rules[i]
-            if rule.keywords and not any(k in lowered for k in rule.keywords):
+            plan = plans[i]
+            if plan.keywords and not any(k in lowered for k in plan.keywords):
                 continue
-            out.extend(scan_rule(rule, text, encoded))
+            _scan_plan(plan, text, encoded, out)
         return out
 
 
@@ -63,48 +103,75 @@ def scan_rule(rule: Rule, text: str, encoded: EncodedText | None = None) -> list
         if rule.keywords and not any(k in text.lower() for k in rule.keywords):
             return out
         encoded = EncodedText(text)
-    group, deny = rule.group, rule.deny_group
-    for spans in iter_spans(rule.pattern, encoded):
-        b_start, b_end = spans[group]
-        if b_start < 0 or b_end <= b_start or (deny >= 0 and spans[deny][0] >= 0):
-            continue
-        start, end = encoded.char(b_start), encoded.char(b_end)
-        value = text[start:end]
-        if rule.stopwords and any(s in value.lower() for s in rule.stopwords):
-            continue
-        if any(p.search(value) for p in rule.allow_patterns):
-            continue
-        if rule.entropy is not None and shannon_entropy(value) < rule.entropy:
-            continue
-        if rule.validator is not None:
-            end = _validated_end(rule.validator, value, start, _MAX_CUTS if rule.shrink else 0)
-            if end < 0:
-                continue
-        score = rule.score
-        if rule.context and score < 1.0:
-            window = text[max(0, start - _CONTEXT_WINDOW) : start].lower()
-            if any(c in window for c in rule.context):
-                score = min(1.0, score + _CONTEXT_BOOST)
-        out.append(
-            Finding(start, end, rule.type, rule.level, "rules", round(score, 3), label=rule.id)
-        )
+    _scan_plan(_Plan(rule), text, encoded, out)
     return out
 
 
-def _validated_end(validator: str, value: str, start: int, cuts: int) -> int:
-    """End offset of the longest prefix (cut at separators) that passes, or -1.
+def _scan_plan(plan: _Plan, text: str, encoded: EncodedText, out: list[Finding]) -> None:
+    """Append the findings of one rule to `out`.
+
+    The hot loop of detection: every regex match passes through here, so it works on byte
+    offsets and decodes only the matched slice; character offsets are computed for kept matches.
+    """
+    match = plan.regexp.Match
+    data = encoded.data
+    ascii_ = len(data) == len(text)
+    char = encoded.char
+    group, deny, check = plan.group, plan.deny, plan.check
+    stopwords, allow, entropy, context = plan.stopwords, plan.allow, plan.entropy, plan.context
+    size = len(data)
+    pos = 0
+    while pos <= size:
+        spans = match(_UNANCHORED, data, pos, size)
+        m_start, m_end = spans[0]
+        if m_start < 0:
+            return
+        pos = m_end if m_end > m_start else m_end + 1
+        b_start, b_end = spans[group]
+        if b_start < 0 or b_end <= b_start or (deny >= 0 and spans[deny][0] >= 0):
+            continue
+        if ascii_:
+            start = b_start
+            value = text[b_start:b_end]
+        else:
+            start = -1
+            value = data[b_start:b_end].decode("utf-8", "surrogatepass")
+        if stopwords and any(s in value.lower() for s in stopwords):
+            continue
+        if allow and any(search(value) for search in allow):
+            continue
+        if entropy is not None and shannon_entropy(value) < entropy:
+            continue
+        length = len(value)
+        if check is not None and not check(value):
+            length = _valid_prefix(check, value, plan.cuts)
+            if length < 0:
+                continue
+        if start < 0:
+            start = char(b_start)
+        score = plan.score
+        if context:
+            window = text[max(0, start - _CONTEXT_WINDOW) : start].lower()
+            if any(c in window for c in context):
+                score = plan.boosted
+        out.append(
+            Finding(start, start + length, plan.type, plan.level, "rules", score, label=plan.id)
+        )
+
+
+def _valid_prefix(check: Callable[[str], bool], value: str, cuts: int) -> int:
+    """Length of the longest prefix (cut at separators) that passes, or -1; `value` failed.
 
     Greedy regexes can swallow a following word or number ("DE89 … 00 BANK"); cutting back at
     up to _MAX_CUTS separators recovers the valid item without lookahead.
     """
-    check = VALIDATORS[validator]
-    for _ in range(cuts + 1):
-        if check(value):
-            return start + len(value)
+    for _ in range(cuts):
         cut = max(value.rfind(sep) for sep in _SEPARATORS)
         if cut <= 0:
             return -1
         value = value[:cut].rstrip(" -./(")
+        if check(value):
+            return len(value)
     return -1
 
 
