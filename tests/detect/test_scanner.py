@@ -7,6 +7,8 @@ import time
 from collections.abc import Iterable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from douane.detect import Scanner, resolve_overlaps
 from douane.errors import ScanFailed
@@ -144,3 +146,43 @@ def test_time_grows_linearly_with_dense_input(default_scanner: Scanner) -> None:
     default_scanner.scan(unit * 2000)
     large = time.perf_counter() - t0
     assert large < 4 * small * 2.5 + 0.2  # 4x the input: well under quadratic (16x)
+
+
+def _reference_resolve(findings: list[Finding]) -> list[Finding]:
+    """The plain global greedy the clustered resolve_overlaps must reproduce exactly."""
+    from douane.detect.scanner import _rank
+
+    chosen: list[Finding] = []
+    for x in sorted(findings, key=_rank):
+        if all(x.end <= c.start or c.end <= x.start for c in chosen):
+            chosen.append(x)
+    return sorted(chosen, key=lambda x: (x.start, x.end))
+
+
+_TYPES = [FindingType.PERSON, FindingType.PHONE, FindingType.IBAN, FindingType.SECRET]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 60),
+            st.integers(1, 15),
+            st.sampled_from(_TYPES),
+            st.sampled_from([0.5, 0.8, 0.9, 1.0]),
+            st.sampled_from(["a", "b"]),
+        ),
+        max_size=25,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_clustered_resolution_equals_global_greedy(
+    raw: list[tuple[int, int, FindingType, float, str]],
+) -> None:
+    items = [f(s, s + n, t, score=sc, det=d) for s, n, t, sc, d in raw]
+    assert resolve_overlaps(items) == _reference_resolve(items)
+
+
+def test_scan_segments_copies_every_field_but_segment() -> None:
+    found = Finding(1, 3, FindingType.SECRET, Level.SECRET, "x", 0.7, label="rule-id")
+    out = Scanner([Fixed("x", [found])]).scan_segments(["abcd", "efgh"])
+    assert out == [found, Finding(1, 3, FindingType.SECRET, Level.SECRET, "x", 0.7, 1, "rule-id")]

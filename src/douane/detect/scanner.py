@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from operator import attrgetter
 
 from douane.detect.base import TYPE_PRIORITY, Detector
 from douane.errors import ScanFailed
@@ -15,6 +16,7 @@ __all__ = ["STRONG_SCORE", "Scanner", "resolve_overlaps"]
 # Findings at or above this score are validated (checksum, strict format, keyword + shape);
 # they beat any weaker finding they overlap, whatever its type.
 STRONG_SCORE = 0.85
+_span = attrgetter("start", "end")
 
 
 def _rank(f: Finding) -> tuple[int, int, int, float, int, str, str]:
@@ -33,8 +35,39 @@ def _rank(f: Finding) -> tuple[int, int, int, float, int, str, str]:
 def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
     """Keep, greedily by rank, every finding that overlaps no better one; sorted by start.
 
-    Deterministic: the result does not depend on detector order.
+    Deterministic: the result does not depend on detector order. Only findings that overlap
+    another need ranking: a sweep by start splits them into clusters of transitively overlapping
+    spans, and a kept span of one cluster never overlaps a finding of another, so ranking each
+    cluster alone gives exactly the global greedy result (most findings are alone: no sort key).
     """
+    items = sorted(findings, key=_span)
+    if len(items) < 2:
+        return items
+    if any(f.end <= f.start for f in items):  # an empty span sorts oddly: take the plain path
+        return _greedy(items)
+    out: list[Finding] = []
+    first = 0
+    reach = items[0].end
+    for i in range(1, len(items)):
+        f = items[i]
+        if f.start < reach:
+            if f.end > reach:
+                reach = f.end
+            continue
+        if i - first == 1:
+            out.append(items[first])
+        else:
+            out.extend(_greedy(items[first:i]))
+        first, reach = i, f.end
+    if len(items) - first == 1:
+        out.append(items[first])
+    else:
+        out.extend(_greedy(items[first:]))
+    return out
+
+
+def _greedy(findings: list[Finding]) -> list[Finding]:
+    """The ranked greedy choice over `findings`, sorted by (start, end)."""
     chosen: list[Finding] = []
     starts: list[int] = []  # the kept spans never overlap, so starts and ends sort alike
     ends: list[int] = []
@@ -47,7 +80,7 @@ def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
         starts.insert(i, f.start)
         ends.insert(i, f.end)
         chosen.append(f)
-    chosen.sort(key=lambda f: (f.start, f.end))
+    chosen.sort(key=_span)
     return chosen
 
 
@@ -87,5 +120,11 @@ class Scanner:
         """Findings of every text, each carrying its text's index as `segment`."""
         out: list[Finding] = []
         for i, text in enumerate(texts):
-            out.extend(replace(f, segment=i) for f in self.scan(text))
+            if i == 0:
+                out.extend(self.scan(text))  # scan() already sets segment=0
+                continue
+            out.extend(
+                Finding(f.start, f.end, f.type, f.level, f.detector, f.score, i, f.label)
+                for f in self.scan(text)
+            )
         return out
