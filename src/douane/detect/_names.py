@@ -34,6 +34,9 @@ class Lexicon:
     org_words: frozenset[str]
     particles: frozenset[str]
     not_names: frozenset[str]
+    closings: frozenset[str] = frozenset()
+    closing_tails: frozenset[str] = frozenset()
+    list_headers: frozenset[str] = frozenset()
 
     def is_first(self, token: str) -> bool:
         """A known given name; hyphenated names count when every part is one (Maria-Luise)."""
@@ -43,7 +46,12 @@ class Lexicon:
         return len(parts) > 1 and all(p in self.first for p in parts)
 
     def is_weak(self, word: str, top: frozenset[str]) -> bool:
-        """A listed name that is mostly an ordinary word (Konto, Bitte, Les), not a top name."""
+        """A listed name that is mostly an ordinary word (Konto, Bitte, Les), not a top name.
+
+        A hyphenated name is weak only when every part is (Hans-Uwe, Marie-Theres are not).
+        """
+        if "-" in word:
+            return all(self.is_weak(part, top) for part in word.split("-") if part)
         if not is_language_word(word):
             return False
         if word_frequency(word) >= _FUNCTION_WORD:
@@ -104,4 +112,7 @@ def load_lexicon() -> Lexicon:
         org_words=frozenset(cues["org_words"]),
         particles=frozenset(cues["particles"]),
         not_names=not_names,
+        closings=frozenset(cues.get("closings", ())),
+        closing_tails=frozenset(cues.get("closing_tails", ())),
+        list_headers=frozenset(cues.get("list_headers", ())),
     )

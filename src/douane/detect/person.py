@@ -14,6 +14,14 @@ from dataclasses import dataclass
 
 from douane.config import Config
 from douane.detect._names import Lexicon, load_lexicon, word_frequency
+from douane.detect._person_context import (
+    after_closing,
+    email_matches,
+    list_cue,
+    list_subject,
+    local_parts,
+)
+from douane.detect._person_coref import name_tokens, propagate
 from douane.detect.base import Detector
 from douane.types import Finding, FindingType, Level
 
@@ -24,7 +32,10 @@ _TOKEN = rf"[{_UPPER}][\w'’]*(?:-[\w'’]+)*\.?"
 _PARTICLE = (
     r"(?:van|von|de|der|den|del|della|di|da|du|des|le|la|zu|ten|ter|af|y|bin|al|dos|das|vom)"
 )
-_RUN = re.compile(rf"(?<![\w'’-]){_TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{_TOKEN})*")
+# A run starts after any non-word character but a hyphen: after a space, an opening quote
+# ("VALUES ('Ashleigh Broy'") or a French elision ("d'Emil Hein"); "O'Brien" stays one token.
+_START = r"(?<![\w-])"
+_RUN = re.compile(rf"{_START}{_TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{_TOKEN})*")
 _WORD = re.compile(r"\S+")
 _INITIAL = re.compile(rf"^[{_UPPER}]\.$")
 # A capitalised word this frequent (Zipf, de/en/fr) is an ordinary word unless it is a name.
@@ -34,7 +45,9 @@ _MAX_NAME_TOKENS = 5
 _LINE_WINDOW = 200
 _ARTICLE_PARTICLES = frozenset({"der", "den", "des", "dem"})
 
-_STRONG, _GREETING, _FULL, _PAIR, _SINGLE = 0.95, 0.9, 0.9, 0.8, 0.75
+_STRONG, _GREETING, _FULL, _PAIR, _SINGLE, _COREF = 0.95, 0.9, 0.9, 0.8, 0.75, 0.8
+# _judge's answer for a task-list subject that needs its siblings: decided after the pass.
+_DEFER = (-1, -1, 0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,25 +75,90 @@ class BuiltinPersonDetector:
         # run text → analysis; plain dict operations are atomic, so threads may share it.
         self._cache: dict[str, _Plan | None] = {}
         self._kinds: dict[str, str] = {}  # token → kind, the same for every run it occurs in
+        self._lent: dict[str, dict[str, bool]] = {}  # found name → the tokens it lends (coref)
 
     def scan(self, text: str) -> Iterable[Finding]:
         """PERSON findings; titles and salutations are outside the span."""
         out: list[Finding] = []
         cache = self._cache
+        rejected: list[tuple[int, str]] = []  # runs not taken: coreference may claim their tokens
+        deferred: list[tuple[int, str, int]] = []  # task-list subjects waiting for their siblings
+        emails = local_parts(text) if "@" in text else []
         for run in _RUN.finditer(text):
             s = run.group()
             if cache.get(s, _MISSING) is None:  # fast path: a run already known not to be a name
+                rejected.append((run.start(), s))
                 continue
-            found = self._judge(text, run.start(), s)
-            if found is not None:
+            base = run.start()
+            found = self._judge(text, base, s, emails)
+            if found is None:
+                rejected.append((base, s))
+            elif found is _DEFER:
+                deferred.append((base, s, _line_start(text, base)))
+            else:
                 start, end, score = found
                 out.append(Finding(start, end, FindingType.PERSON, self._level, self.name, score))
+        if deferred:
+            self._settle_lists(text, out, deferred, rejected, emails)
+        if out and rejected:
+            self._corefer(text, out, rejected)
         return out
+
+    def _settle_lists(
+        self,
+        text: str,
+        out: list[Finding],
+        deferred: list[tuple[int, str, int]],
+        rejected: list[tuple[int, str]],
+        emails: list[tuple[int, int, tuple[str, ...]]],
+    ) -> None:
+        """Accept task-list subjects under a task header or next to a person subject."""
+        subjects = {_line_start(text, f.start) for f in out if list_subject(text, f.start, f.end)}
+        for base, run, line in deferred:
+            found = None
+            if list_cue(self._lex, text, line, subjects):
+                found = self._judge(text, base, run, emails, cue=True)
+            if found is None or found is _DEFER:
+                rejected.append((base, run))
+                continue
+            start, end, score = found
+            out.append(Finding(start, end, FindingType.PERSON, self._level, self.name, score))
+        out.sort(key=lambda f: f.start)
+
+    def _corefer(self, text: str, out: list[Finding], rejected: list[tuple[int, str]]) -> None:
+        """Add the other occurrences of the given names and surnames of the full names found."""
+        names: dict[str, bool] = {}
+        for f in out:
+            span = text[f.start : f.end]
+            lent = self._lent.get(span)
+            if lent is None:
+                lent = self._lent[span] = name_tokens((span,), self._kind, _bare)
+            for word, weak in lent.items():
+                names[word] = names.get(word, True) and weak
+        if not names:
+            return
+        org_words = self._lex.org_words
+        added = [
+            Finding(start, end, FindingType.PERSON, self._level, self.name, _COREF)
+            for start, end in propagate(
+                text, names, rejected, lambda run: any(_bare(t) in org_words for t in run.split())
+            )
+        ]
+        if added:
+            out.extend(added)
+            out.sort(key=lambda f: f.start)
+
+    def _kind(self, token: str) -> str:
+        kind = self._kinds.get(token)
+        if kind is None:
+            kind = self._kinds[token] = _classify(self._lex, token)
+        return kind
 
     def clear_cache(self) -> None:
         """Forget analysed runs (benchmarks call this to measure a cold detector)."""
         self._cache.clear()
         self._kinds.clear()
+        self._lent.clear()
 
     def _plan(self, run: str) -> _Plan | None:
         """The context-free analysis of a run, cached: most runs repeat ("Die", "The", names)."""
@@ -91,7 +169,7 @@ class BuiltinPersonDetector:
         if len(self._cache) >= _CACHE_SIZE:
             self._cache.clear()
             self._kinds.clear()
-        self._kinds.clear()
+            self._lent.clear()
         self._cache[run] = plan
         return plan
 
@@ -131,12 +209,40 @@ class BuiltinPersonDetector:
         )
         return _Plan(strong, greeting, cue_only, tuple(candidates))
 
-    def _judge(self, text: str, base: int, run: str) -> tuple[int, int, float] | None:
+    def _judge(
+        self,
+        text: str,
+        base: int,
+        run: str,
+        emails: list[tuple[int, int, tuple[str, ...]]],
+        *,
+        cue: bool = False,
+    ) -> tuple[int, int, float] | None:
+        """(start, end, score), None, or _DEFER for a task-list subject that needs context."""
         plan = self._plan(run)
         if plan is None:
             return None
+        found = self._accept(
+            text, base, run, plan, cue or plan.greeting or _after_label(self._lex, text, base)
+        )
+        if found is not None or cue or plan.greeting:
+            return found
+        # Layout cues, consulted only for runs the lists alone did not accept; each behind a
+        # one-character or one-`find` test, since most runs fail them all.
+        end = base + len(run)
+        prev = text[base - 1] if base else "\n"
+        if (prev == "\n" and after_closing(self._lex, text, base)) or (
+            emails and email_matches(text, base, end, _name_words(plan), emails)
+        ):
+            return self._accept(text, base, run, plan, True)
+        if prev in " \t" and list_subject(text, base, end) is not None:
+            return _DEFER
+        return None
+
+    def _accept(
+        self, text: str, base: int, run: str, plan: _Plan, labelled: bool
+    ) -> tuple[int, int, float] | None:
         lex = self._lex
-        labelled = plan.greeting or _after_label(lex, text, base)
         if plan.cue_only and not labelled:
             return None
         after = text[base + len(run) : base + len(run) + 24].lstrip(" \t")
@@ -163,9 +269,7 @@ class BuiltinPersonDetector:
     def _names(self, tokens: list[tuple[int, str]], strong: bool) -> list[tuple[int, str, str]]:
         names: list[tuple[int, str, str]] = []
         for offset, tok in tokens:
-            kind = self._kinds.get(tok)
-            if kind is None:
-                kind = self._kinds[tok] = _classify(self._lex, tok)
+            kind = self._kind(tok)
             if tok in _ARTICLE_PARTICLES and not (
                 names and names[-1][1] in ("van", "von", "Van", "Von")
             ):
@@ -174,7 +278,10 @@ class BuiltinPersonDetector:
                 if names:
                     names.append((offset, tok, kind))
                 continue
-            if kind == "other" and not (strong and not names and tok[:1].isupper()):
+            if kind == "common" and names and names[-1][2] == "initial":
+                names.append((offset, tok, kind))  # "H. Butte": an initial makes a surname
+                break
+            if kind in ("other", "common") and not (strong and not names and tok[:1].isupper()):
                 break
             names.append((offset, tok, kind))
             if len(names) >= _MAX_NAME_TOKENS or tok.endswith((",", ";", ":")):
@@ -182,6 +289,14 @@ class BuiltinPersonDetector:
         while names and names[-1][2] == "particle":
             names.pop()
         return names
+
+
+def _name_words(plan: _Plan) -> list[str]:
+    return [tok for _, tok, kind in plan.candidates[0][0] if kind != "particle"]
+
+
+def _line_start(text: str, pos: int) -> int:
+    return text.rfind("\n", max(0, pos - _LINE_WINDOW), pos) + 1
 
 
 def _fills_line(text: str, start: int, end: int) -> bool:
@@ -238,9 +353,11 @@ def _decide(
         return _FULL
     if all(k == "caps" for k in kinds):
         return None
+    if head == "initial" and tail == "common":
+        return _PAIR if cue else None
     if all(k in ("first", "last", "caps") for k in kinds):
         return _PAIR
-    if "other" in kinds:
+    if "other" in kinds or "common" in kinds:
         return None
     if cue or (alone and any(k in ("first", "last", "wfirst", "wlast") for k in kinds)):
         return _PAIR
@@ -257,7 +374,10 @@ def _is_common(lex: Lexicon, word: str) -> bool:
 
 
 def _classify(lex: Lexicon, token: str) -> str:
-    """first | wfirst | last | wlast | caps | initial | particle | unknown | other."""
+    """first | wfirst | last | wlast | caps | initial | particle | unknown | common | other.
+
+    `common`: a capitalised frequent word (Butte, Koch) that is no listed name; `other`: never one.
+    """
     if token in lex.particles:
         return "particle"
     if _INITIAL.match(token):
@@ -279,7 +399,7 @@ def _classify(lex: Lexicon, token: str) -> str:
     if lex.is_last(word):
         return "wlast" if lex.is_weak(word, lex.top_last) else "last"
     if word_frequency(word) >= _COMMON:
-        return "other"
+        return "common"
     return "unknown"
 
 
