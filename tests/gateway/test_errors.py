@@ -84,6 +84,17 @@ def test_malformed_json_is_400_in_each_dialect(gateway: Gateway) -> None:
     assert _anthropic_error(response)["type"] == "invalid_request_error"
 
 
+def test_unpaired_surrogate_is_400_and_paired_ones_pass(gateway: Gateway) -> None:
+    lone = b'{"model": "gpt-test", "messages": [{"role": "user", "content": "x\\ud800y"}]}'
+    response = _post(gateway, "/v1/chat/completions", lone)
+    assert response.status_code == 400
+    assert "surrogate" in _openai_error(response)["message"]
+    paired = b'{"model": "gpt-test", "messages": [{"role": "user", "content": "\\ud83d\\ude00"}]}'
+    response = _post(gateway, "/v1/chat/completions", paired)
+    assert response.status_code == 200
+    assert response.json()["choices"][0]["message"]["content"] == "\U0001f600"
+
+
 def test_invalid_request_shape_names_the_field(gateway: Gateway) -> None:
     response = _post(gateway, "/v1/chat/completions", {"model": "gpt-test", "messages": "hi"})
     assert response.status_code == 400

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -23,10 +24,11 @@ from douane.keys import KeyInfo
 from douane.mask import Mapping
 from douane.types import Decision, Finding, Outcome, RequestRecord
 
-__all__ = ["Prepared", "decision_label", "prepare"]
+__all__ = ["Prepared", "decision_label", "load_json_body", "prepare"]
 
 # Scanning larger prompts moves to a worker thread so one big paste cannot stall other requests.
 _THREAD_SCAN_CHARS = 32_768
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +73,20 @@ def _stage(services: Services, name: str) -> Iterator[None]:
         services.metrics.stage_seconds.labels(name).observe(time.perf_counter() - start)
 
 
-def _loads(raw: bytes, limit: int) -> Any:
+def load_json_body(raw: bytes, limit: int) -> Any:
+    """Parse a request body. Raises BadRequest (413 if too large) naming what is wrong."""
     if len(raw) > limit:
         raise BadRequest(f"request body is larger than the limit of {limit} bytes", status=413)
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest(f"request body is not valid JSON ({type(exc).__name__})") from None
+    if _SURROGATE_ESCAPE.search(raw):
+        try:  # only paired surrogates survive the round trip to UTF-8
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadRequest("request body contains an unpaired UTF-16 surrogate escape") from None
+    return data
 
 
 async def _scan(services: Services, texts: list[str]) -> list[Finding]:
@@ -100,7 +109,9 @@ async def prepare(
     """
     started = time.perf_counter()
     with _stage(services, "parse"):
-        conversation = parse_request(dialect, _loads(raw, services.config.max_body_bytes), endpoint)
+        conversation = parse_request(
+            dialect, load_json_body(raw, services.config.max_body_bytes), endpoint
+        )
         requested = services.model(conversation.model)
     texts = [segment.text for segment in conversation.segments]
     with _stage(services, "scan"):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from douane.errors import BadRequest, DouaneError, ScanFailed
 from douane.gateway.auth import authenticate
+from douane.gateway.pipeline import load_json_body
 from douane.gateway.respond import error_response
 from douane.gateway.services import Services
 from douane.preview import preview_text
@@ -21,10 +20,7 @@ async def preview(request: Request) -> Response:
     services: Services = request.app.state.services
     try:
         key = await authenticate(services, request)
-        try:
-            body = json.loads(await request.body())
-        except ValueError:
-            raise BadRequest("request body is not valid JSON") from None
+        body = load_json_body(await request.body(), services.config.max_body_bytes)
         if not isinstance(body, dict) or not isinstance(body.get("text"), str):
             raise BadRequest("text: required, must be a string")
         if not isinstance(body.get("model"), str):
