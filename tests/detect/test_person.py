@@ -67,3 +67,45 @@ def test_backend_none_and_unknown() -> None:
 def test_missing_local_model_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="person_backend"):
         person_detectors(parse_config("detection: {person_backend: 'gliner:/nonexistent/model'}"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # task-list subjects under a task header, or next to a person subject
+        ("Actions :\n- Étienne : reprendre le devis\n- Margaud : dates", ["Étienne", "Margaud"]),
+        ("Punkte:\n- Adrian: Angebot\n- Adelasia: Termine", ["Adrian", "Adelasia"]),
+        # attendee lists, an initial with a surname that is also a word
+        ("Present: Gilles Fouquet, Baudelio Buendía", ["Gilles Fouquet", "Baudelio Buendía"]),
+        ("Teilnehmer: Günter Seidel, H. Butte\n", ["Günter Seidel", "H. Butte"]),
+        # coreference: the given name alone later, possessive included
+        (
+            "Present: Baudelio Buendía\n- Server still uses Baudelio's account",
+            ["Baudelio Buendía", "Baudelio"],
+        ),
+        # signature under a closing, first name alone above the full one
+        ("Best,\nNoor\n\nNoor Giselmeyer | HR Business Partner", ["Noor", "Noor Giselmeyer"]),
+        # quoted SQL values and French elision
+        ("VALUES ('Ashleigh Broy', 'a.broy@ardentgrid.com')", ["Ashleigh Broy"]),
+        ("la Steuer-ID d'Emil Hein : 45089631292", ["Emil Hein"]),
+        ("Karte von Hans-Uwe für die Messe", ["Hans-Uwe"]),
+    ],
+)
+def test_finds_names_in_context(det: BuiltinPersonDetector, text: str, expected: list[str]) -> None:
+    assert names(det, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Punkte:\n- Nordlicht: Go-live in KW 15\n- Griffon: Pilot",  # projects, no person sibling
+        "Viele Grüße\nAntonella Seiser\nVertrieb Innendienst | Rheinfeld",
+        "Best,\nHenrike\n\n--\nStreng vertraulich",
+        "Hein GmbH liefert. Anna Hein kommt.",
+    ],
+)
+def test_context_cues_leave_negatives(det: BuiltinPersonDetector, text: str) -> None:
+    found = names(det, text)
+    assert "Nordlicht" not in found and "Griffon" not in found
+    assert "Innendienst" not in found and "Streng" not in found
+    assert "Hein GmbH" not in found and not any(text.find(n) == 0 for n in found if n == "Hein")

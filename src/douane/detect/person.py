@@ -365,7 +365,7 @@ def _decide(
 
 
 def _bare(token: str) -> str:
-    token = token.rstrip(".,;:!?)")
+    token = token.rstrip(".,;:!?)\"'’")
     return token[:-2] if token.endswith(("'s", "’s")) else token
 
 

@@ -1,0 +1,47 @@
+"""Tests for PERSON coreference: the tokens full names lend and where they are claimed."""
+
+from __future__ import annotations
+
+from douane.detect._person_coref import name_tokens, propagate
+
+
+def _kind(word: str) -> str:
+    return {"Hein": "wfirst", "GmbH": "other"}.get(word, "first" if word[0].isupper() else "other")
+
+
+def _bare(token: str) -> str:
+    token = token.rstrip(".,;:!?)")
+    return token[:-2] if token.endswith(("'s", "’s")) else token
+
+
+def test_name_tokens_only_from_full_names() -> None:
+    assert name_tokens(["Baudelio Buendía", "Noor"], _kind, _bare) == {
+        "Baudelio": False,
+        "Buendía": False,
+    }
+    assert name_tokens(["Emil Hein"], _kind, _bare) == {"Emil": False, "Hein": True}
+
+
+def test_propagate_possessive_elision_and_whole_words() -> None:
+    text = "uses Baudelio's account, d'Baudelio, Baudelios, Baudelio Buendía"
+    words = ["Baudelio's", "Baudelio,", "Baudelios,", "Baudelio Buendía"]
+    runs_end = 0
+    runs = []
+    for w in words:
+        runs_end = text.index(w, runs_end)
+        runs.append((runs_end, w))
+        runs_end += len(w)
+    spans = propagate(text, {"Baudelio": False, "Buendía": False}, runs, lambda run: False)
+    assert [text[s:e] for s, e in spans] == ["Baudelio", "Baudelio", "Baudelio Buendía"]
+
+
+def test_propagate_skips_rejected_runs_and_weak_sentence_starts() -> None:
+    text = "Hein GmbH liefert. Hein sagt, dass Hein kommt."
+    runs = [(0, "Hein GmbH"), (19, "Hein"), (35, "Hein")]
+    spans = propagate(text, {"Hein": True}, runs, lambda run: "GmbH" in run)
+    assert spans == [(35, 39)]
+
+
+def test_propagate_only_inside_runs() -> None:
+    text = "Noor Giselmeyer wrote; Noor agreed"
+    assert propagate(text, {"Noor": False}, [], lambda run: False) == []
