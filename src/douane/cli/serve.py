@@ -12,6 +12,7 @@ from douane.cli._common import config_option, load
 from douane.config import Config
 from douane.gateway.app import create_app
 from douane.gateway.logs import configure_logging
+from douane.gateway.services import build_services
 
 __all__ = ["serve_command"]
 
@@ -20,7 +21,13 @@ DEMO_UPSTREAM_PORT = 8789
 
 def _server(app: Starlette, host: str, port: int, log_level: str) -> uvicorn.Server:
     config = uvicorn.Config(
-        app, host=host, port=port, log_level=log_level.lower(), access_log=False, lifespan="on"
+        app,
+        host=host,
+        port=port,
+        log_level=log_level.lower(),
+        access_log=False,
+        lifespan="on",
+        log_config=None,  # configure_logging already set JSON handlers
     )
     return uvicorn.Server(config)
 
@@ -61,7 +68,10 @@ def serve_command(
     """Run the gateway: OpenAI, Anthropic and Mistral clients point their base URL here."""
     config = load(config_file)
     configure_logging(log_level)
-    servers = [_server(create_app(config), host, port, log_level)]
+    # Built here rather than in the lifespan so that a start-up failure (database, rules, keys)
+    # is one clean error line and exit code, not a server traceback.
+    services = build_services(config)
+    servers = [_server(create_app(config, lambda _config: services), host, port, log_level)]
     if demo:
         from douane.db import make_engine, migrate
         from douane.demo_upstream import create_demo_upstream

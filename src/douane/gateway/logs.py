@@ -28,13 +28,15 @@ class _JsonFormatter(logging.Formatter):
 
 
 def configure_logging(level: str = "INFO") -> None:
-    """Send Douane's logs to stderr as JSON lines."""
+    """Send Douane's and uvicorn's logs to stderr as JSON lines (uvicorn's access log stays off:
+    request lines come from `log_request`, which knows the team and the decision)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_JsonFormatter())
-    root = logging.getLogger("douane")
-    root.handlers[:] = [handler]
-    root.setLevel(level.upper())
-    root.propagate = False
+    for name in ("douane", "uvicorn", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(level.upper())
+        logger.propagate = False
 
 
 def log_request(started: float, **fields: Any) -> None:
