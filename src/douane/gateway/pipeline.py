@@ -137,8 +137,9 @@ async def prepare(
         raise PolicyBlocked(decision.blocked_reason or "request refused by policy")
     with _stage(services, "mask"):
         masked = services.masker.mask(texts, findings, decision.actions)
-        model = services.model(decision.rerouted_to) if decision.rerouted_to else requested
-        provider = services.provider(model)
+    model = services.model(decision.rerouted_to) if decision.rerouted_to else requested
+    provider = services.provider(model)
+    with _stage(services, "render"):
         upstream_body = render_request(
             conversation.with_texts(masked.texts) if masked.counts else conversation.body,
             dialect,
