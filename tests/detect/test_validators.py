@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from phonenumbers import PhoneNumber
+from stdnum import iban
 
+from douane.detect import validators
 from douane.detect.validators import VALIDATORS, shannon_entropy
 
 
@@ -45,3 +51,75 @@ def test_validator(name: str, value: str, ok: bool) -> None:
 def test_entropy_orders_random_above_repetitive() -> None:
     assert shannon_entropy("aaaaaaaa") == 0
     assert shannon_entropy("Zr8kQ2xL9mN4pV7t") > 3.5
+
+
+# The fast IBAN and phone paths must agree with the libraries they shortcut, value for value.
+
+_IBAN_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ -"
+
+
+def _with_check_digits(country: str, bban: str) -> str:
+    return country + iban.calc_check_digits(country + "00" + bban) + bban
+
+
+def test_iban_registry_is_keyed_by_country_alone() -> None:
+    # _bban_pattern caches per country: valid only while every top-level prefix is 2 characters
+    assert iban._ibandb.prefixes and all(p[0] == 2 for p in iban._ibandb.prefixes)
+
+
+@given(
+    st.sampled_from(["DE", "FR", "NL", "GB", "IT", "ES", "BE", "AT", "CH", "XX", "D1", "LU"]),
+    st.text(alphabet=_IBAN_CHARS, max_size=30),
+    st.booleans(),
+)
+@settings(max_examples=400, deadline=None)
+def test_iban_agrees_with_stdnum(country: str, tail: str, fix_checksum: bool) -> None:
+    value = country + tail
+    compact = "".join(c for c in tail if c.isalnum())
+    if fix_checksum and compact:
+        value = _with_check_digits(country, compact)  # checksum-valid: exercises the BBAN path
+    assert validators._iban(value) == iban.is_valid(validators._compact(value))
+
+
+def test_iban_agrees_with_stdnum_on_real_structures() -> None:
+    # one checksum-valid number per registry country, well- and ill-formed BBANs
+    for _length, low, _high, props, _children in iban._ibandb.prefixes:
+        bban = "".join("1" if c == "n" else "A" for c in props.get("bban", "")[-1:] * 18)
+        for candidate in (bban, bban[:-1], "12345678901234567890"):
+            value = _with_check_digits(low, candidate)
+            assert validators._iban(value) == iban.is_valid(value), low
+
+
+def _phone_reference(digits: str) -> bool:
+    """Every region candidate, without the length shortcut."""
+    out = []
+    for region, code in validators._REGION_CODES:
+        if digits[0] == "0":
+            if region == "IT":
+                out.append((region, PhoneNumber(code, int(digits), italian_leading_zero=True)))
+            elif region in validators._TRUNK_ZERO:
+                out.append((region, PhoneNumber(code, int(digits[1:]))))
+        elif region not in validators._TRUNK_ZERO and region != "IT":
+            out.append((region, PhoneNumber(code, int(digits))))
+    return any(phonenumbers.is_valid_number_for_region(n, r) for r, n in out)
+
+
+@given(st.text(alphabet="0123456789", min_size=9, max_size=13))
+@settings(max_examples=400, deadline=None)
+def test_national_phone_candidates_agree_with_every_region(digits: str) -> None:
+    found = any(
+        phonenumbers.is_valid_number_for_region(n, r)
+        for r, n in validators._national_candidates(digits)
+    )
+    assert found == _phone_reference(digits)
+
+
+@pytest.mark.parametrize(
+    "digits", ["030123456789", "0612345678", "0201234567", "3123456789", "2025550123", "0471234567"]
+)
+def test_national_phone_candidates_agree_on_real_shapes(digits: str) -> None:
+    found = any(
+        phonenumbers.is_valid_number_for_region(n, r)
+        for r, n in validators._national_candidates(digits)
+    )
+    assert found == _phone_reference(digits)
