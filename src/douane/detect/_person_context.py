@@ -7,12 +7,20 @@ detector stays linear; each is consulted only for a run that the name lists alon
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection
 
 from douane.detect._fold import fold
 from douane.detect._names import Lexicon
 
-__all__ = ["after_closing", "email_matches", "list_cue", "list_subject", "local_parts"]
+__all__ = [
+    "LocalParts",
+    "after_closing",
+    "email_matches",
+    "list_cue",
+    "list_subject",
+    "local_parts",
+]
 
 # How far the cues look: a signature sits a few short lines under its closing, an e-mail address
 # next to its owner's name on the same line or row.
@@ -23,6 +31,7 @@ _LIST_LINES = 15
 _LINE_MAX = 200
 _BULLET = re.compile(r"[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+")
 _LOCAL_MAX = 64
+_LOCAL_TAIL = re.compile(r"[\w.+'-]+$")
 _LOCAL_SPLIT = re.compile(r"[._+'-]+")
 
 
@@ -120,15 +129,34 @@ def local_parts(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
     out: list[tuple[int, int, tuple[str, ...]]] = []
     at = text.find("@")
     while at >= 0:
-        i = at
-        while i > 0 and at - i < _LOCAL_MAX and (text[i - 1].isalnum() or text[i - 1] in "._+'-"):
-            i -= 1
-        if i < at and text[at + 1 : at + 2].isalnum():
-            parts = tuple(p for p in _LOCAL_SPLIT.split(fold(text[i:at])) if p)
+        local = _LOCAL_TAIL.search(text, max(0, at - _LOCAL_MAX), at)
+        if local is not None and text[at + 1 : at + 2].isalnum():
+            i = local.start()
+            parts = tuple(p for p in _LOCAL_SPLIT.split(fold(local.group())) if p)
             if parts:
                 out.append((i, at, parts))
         at = text.find("@", at + 1)
     return out
+
+
+class LocalParts:
+    """The e-mail local parts of one text, parsed on first use (most texts never need them)."""
+
+    __slots__ = ("_parts", "_starts", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._parts: list[tuple[int, int, tuple[str, ...]]] | None = None
+        self._starts: list[int] = []
+
+    def near(self, start: int, end: int) -> list[tuple[int, int, tuple[str, ...]]]:
+        """The addresses that begin within _EMAIL_WINDOW of [start, end) (found by bisection)."""
+        if self._parts is None:
+            self._parts = local_parts(self._text)
+            self._starts = [local for local, _, _ in self._parts]
+        lo = bisect_left(self._starts, start - _EMAIL_WINDOW - _LOCAL_MAX)
+        hi = bisect_right(self._starts, end + _EMAIL_WINDOW)
+        return self._parts[lo:hi] if lo < hi else []
 
 
 def email_matches(
@@ -140,8 +168,9 @@ def email_matches(
 ) -> bool:
     """An e-mail address on the same line whose local part spells the name (a.broy, rena.beckmann).
 
-    `emails` is `local_parts(text)`. Every part of the local part must be one of the name's tokens
-    or its initial, and at least one must be a whole token: `info@`, `sales@` never match.
+    `emails` holds the text's addresses near the run (`LocalParts.near`). Every part of the
+    local part must be one of the name's tokens or its initial, and at least one must be a whole
+    token: `info@`, `sales@` never match.
     """
     if text[end : end + 1] in ("@", ".", "_"):
         return False  # the run is itself a local part ("UtaKortig@…")

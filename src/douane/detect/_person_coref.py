@@ -7,6 +7,7 @@ Only occurrences inside capitalised runs the detector did not accept are claimed
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 
@@ -38,28 +39,30 @@ def name_tokens(
 def propagate(
     text: str,
     names: dict[str, bool],
-    runs: Sequence[tuple[int, str]],
+    runs: Sequence[re.Match[str]],
     skip: Callable[[str], bool],
 ) -> list[tuple[int, int]]:
-    """Spans of whole-word occurrences of `names` inside `runs` (start, run text, in text order),
+    """Spans of whole-word occurrences of `names` inside `runs` (regex matches, in text order),
     skipping runs `skip` rejects (company names); adjacent tokens of one run become one span.
 
     Each name is searched with `str.find` (a few names per text), each hit placed in its run by
     bisection: linear in the text, whatever the number of runs.
     """
-    starts = [base for base, _ in runs]
+    starts = [run.start() for run in runs]
     hits: list[tuple[int, int, int]] = []  # start, end, run index
     for name, weak in names.items():
+        if text.count(name) < 2:
+            continue  # the found name itself is its only occurrence: the usual case
         pos = text.find(name)
         while pos >= 0:
             end = pos + len(name)
             i = bisect_right(starts, pos) - 1
             if (
                 i >= 0
-                and end <= starts[i] + len(runs[i][1])
+                and end <= runs[i].end()
                 and _whole_word(text, pos, end)
                 and not (weak and _sentence_initial(text, pos))
-                and not skip(runs[i][1])
+                and not skip(runs[i].group())
             ):
                 hits.append((pos, end, i))
             pos = text.find(name, end)

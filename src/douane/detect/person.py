@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from douane.config import Config
 from douane.detect._names import Lexicon, load_lexicon, word_frequency
 from douane.detect._person_context import (
+    LocalParts,
     after_closing,
     email_matches,
     list_cue,
     list_subject,
-    local_parts,
 )
 from douane.detect._person_coref import name_tokens, propagate
 from douane.detect.base import Detector
@@ -43,6 +43,9 @@ _COMMON = 3.4
 _MAX_NAME_TOKENS = 5
 # Line-based cues look at most this far: keeps scanning linear on huge single-line inputs.
 _LINE_WINDOW = 200
+_EMAIL_REACH = 170  # an `@` this close may end a local part that spells the run (see near())
+# What ends a name that is a field next to its address: `'Ashleigh Broy', '…@`, `Ann Lee <…@`.
+_FIELD_END = frozenset("'\",;|<>()[]\t\n")
 _ARTICLE_PARTICLES = frozenset({"der", "den", "des", "dem"})
 
 _STRONG, _GREETING, _FULL, _PAIR, _SINGLE, _COREF = 0.95, 0.9, 0.9, 0.8, 0.75, 0.8
@@ -57,6 +60,7 @@ class _Plan:
     strong: bool
     greeting: bool
     cue_only: bool  # no candidate can pass without a greeting or label cue
+    cue_helps: bool  # some candidate can pass with a cue: worth looking for layout cues
     candidates: tuple[tuple[list[tuple[int, str, str]], list[str]], ...]
 
 
@@ -81,20 +85,20 @@ class BuiltinPersonDetector:
         """PERSON findings; titles and salutations are outside the span."""
         out: list[Finding] = []
         cache = self._cache
-        rejected: list[tuple[int, str]] = []  # runs not taken: coreference may claim their tokens
-        deferred: list[tuple[int, str, int]] = []  # task-list subjects waiting for their siblings
-        emails = local_parts(text) if "@" in text else []
+        rejected: list[re.Match[str]] = []  # runs not taken: coreference may claim their tokens
+        deferred: list[re.Match[str]] = []  # task-list subjects waiting for their siblings
+        emails = LocalParts(text) if "@" in text else None
         for run in _RUN.finditer(text):
             s = run.group()
             if cache.get(s, _MISSING) is None:  # fast path: a run already known not to be a name
-                rejected.append((run.start(), s))
+                rejected.append(run)
                 continue
             base = run.start()
             found = self._judge(text, base, s, emails)
             if found is None:
-                rejected.append((base, s))
+                rejected.append(run)
             elif found is _DEFER:
-                deferred.append((base, s, _line_start(text, base)))
+                deferred.append(run)
             else:
                 start, end, score = found
                 out.append(Finding(start, end, FindingType.PERSON, self._level, self.name, score))
@@ -108,24 +112,25 @@ class BuiltinPersonDetector:
         self,
         text: str,
         out: list[Finding],
-        deferred: list[tuple[int, str, int]],
-        rejected: list[tuple[int, str]],
-        emails: list[tuple[int, int, tuple[str, ...]]],
+        deferred: list[re.Match[str]],
+        rejected: list[re.Match[str]],
+        emails: LocalParts | None,
     ) -> None:
         """Accept task-list subjects under a task header or next to a person subject."""
         subjects = {_line_start(text, f.start) for f in out if list_subject(text, f.start, f.end)}
-        for base, run, line in deferred:
-            found = None
-            if list_cue(self._lex, text, line, subjects):
-                found = self._judge(text, base, run, emails, cue=True)
+        for match in deferred:
+            base, found = match.start(), None
+            if list_cue(self._lex, text, _line_start(text, base), subjects):
+                found = self._judge(text, base, match.group(), emails, cue=True)
             if found is None or found is _DEFER:
-                rejected.append((base, run))
+                rejected.append(match)
                 continue
             start, end, score = found
             out.append(Finding(start, end, FindingType.PERSON, self._level, self.name, score))
         out.sort(key=lambda f: f.start)
+        rejected.sort(key=lambda m: m.start())
 
-    def _corefer(self, text: str, out: list[Finding], rejected: list[tuple[int, str]]) -> None:
+    def _corefer(self, text: str, out: list[Finding], rejected: list[re.Match[str]]) -> None:
         """Add the other occurrences of the given names and surnames of the full names found."""
         names: dict[str, bool] = {}
         for f in out:
@@ -207,14 +212,18 @@ class BuiltinPersonDetector:
             _decide(kinds, names, strong=strong, cue=False, alone=True) is None
             for names, kinds in candidates
         )
-        return _Plan(strong, greeting, cue_only, tuple(candidates))
+        cue_helps = any(
+            _decide(kinds, names, strong=strong, cue=True, alone=False) is not None
+            for names, kinds in candidates
+        )
+        return _Plan(strong, greeting, cue_only, cue_helps, tuple(candidates))
 
     def _judge(
         self,
         text: str,
         base: int,
         run: str,
-        emails: list[tuple[int, int, tuple[str, ...]]],
+        emails: LocalParts | None,
         *,
         cue: bool = False,
     ) -> tuple[int, int, float] | None:
@@ -222,20 +231,23 @@ class BuiltinPersonDetector:
         plan = self._plan(run)
         if plan is None:
             return None
-        found = self._accept(
-            text, base, run, plan, cue or plan.greeting or _after_label(self._lex, text, base)
-        )
-        if found is not None or cue or plan.greeting:
+        labelled = cue or plan.greeting or _after_label(self._lex, text, base)
+        found = self._accept(text, base, run, plan, labelled)
+        if found is not None or labelled or not plan.cue_helps:
             return found
         # Layout cues, consulted only for runs the lists alone did not accept; each behind a
         # one-character or one-`find` test, since most runs fail them all.
         end = base + len(run)
         prev = text[base - 1] if base else "\n"
         if (prev == "\n" and after_closing(self._lex, text, base)) or (
-            emails and email_matches(text, base, end, _name_words(plan), emails)
+            emails is not None
+            and text[end : end + 2].lstrip(" ")[:1] in _FIELD_END
+            and text.find("@", max(0, base - _EMAIL_REACH), end + _EMAIL_REACH) >= 0
+            and (near := emails.near(base, end))
+            and email_matches(text, base, end, _name_words(plan), near)
         ):
             return self._accept(text, base, run, plan, True)
-        if prev in " \t" and list_subject(text, base, end) is not None:
+        if ":" in text[end : end + 3] and list_subject(text, base, end) is not None:
             return _DEFER
         return None
 
