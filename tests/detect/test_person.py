@@ -89,6 +89,16 @@ def test_missing_local_model_is_a_config_error() -> None:
         ("VALUES ('Ashleigh Broy', 'a.broy@ardentgrid.com')", ["Ashleigh Broy"]),
         ("la Steuer-ID d'Emil Hein : 45089631292", ["Emil Hein"]),
         ("Karte von Hans-Uwe für die Messe", ["Hans-Uwe"]),
+        # whole spans: capitals, a particle, a title before a particle, a frequent-word surname
+        ("Nom : Amélie PERRIN\n", ["Amélie PERRIN"]),
+        ("Client : Alexandre NORMAND (n° client)", ["Alexandre NORMAND"]),
+        ("verification Linn van Soest sent their BSN", ["Linn van Soest"]),
+        ("Bonjour,\nM. Da Costa de la comptabilité", ["Da Costa"]),
+        ("Anwesend: Rosa Mühle, Gloria Tonisto", ["Rosa Mühle", "Gloria Tonisto"]),
+        ("- Neu im Team: Christa Butte – Steuer-ID", ["Christa Butte"]),
+        # "Surname, Given" spelled by the e-mail address on the same line
+        ("Ladeck, Kira / k.ladeck@alvena.nl / +41", ["Ladeck, Kira"]),
+        ("Roberts, Brett / roberts.brett@gmail.com", ["Roberts, Brett"]),
     ],
 )
 def test_finds_names_in_context(det: BuiltinPersonDetector, text: str, expected: list[str]) -> None:
@@ -102,6 +112,7 @@ def test_finds_names_in_context(det: BuiltinPersonDetector, text: str, expected:
         "Viele Grüße\nAntonella Seiser\nVertrieb Innendienst | Rheinfeld",
         "Best,\nHenrike\n\n--\nStreng vertraulich",
         "Hein GmbH liefert. Anna Hein kommt.",
+        "Gestern hat Thomas Urlaub genommen.",  # a given name before a German noun
     ],
 )
 def test_context_cues_leave_negatives(det: BuiltinPersonDetector, text: str) -> None:
@@ -109,3 +120,4 @@ def test_context_cues_leave_negatives(det: BuiltinPersonDetector, text: str) -> 
     assert "Nordlicht" not in found and "Griffon" not in found
     assert "Innendienst" not in found and "Streng" not in found
     assert "Hein GmbH" not in found and not any(text.find(n) == 0 for n in found if n == "Hein")
+    assert "Thomas Urlaub" not in found

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from douane.config import Config
-from douane.detect._names import Lexicon, load_lexicon, word_frequency
+from douane.detect._names import Lexicon, is_language_word, load_lexicon, word_frequency
 from douane.detect._person_context import (
     LocalParts,
     after_closing,
@@ -47,6 +47,13 @@ _EMAIL_REACH = 170  # an `@` this close may end a local part that spells the run
 # What ends a name that is a field next to its address: `'Ashleigh Broy', '…@`, `Ann Lee <…@`.
 _FIELD_END = frozenset("'\",;|<>()[]\t\n")
 _ARTICLE_PARTICLES = frozenset({"der", "den", "des", "dem"})
+# Frequent capitalised words that may end a name after a given name or an initial (_takes_tail):
+# common (a word of one language: Butte, Mühle), shared (as frequent in all three languages, as
+# names are), capsw (an all-caps word that is also a word: PERRIN, NORMAND).
+_TAIL_KINDS = frozenset({"common", "shared", "capsw"})
+_CAPS_COMMON = 4.5
+_SURNAME_KINDS = frozenset({"last", "unknown", "caps", "first"})
+_LAST_TOKEN = re.compile(rf"(?<![\w'’-]){_TOKEN}$")
 
 _STRONG, _GREETING, _FULL, _PAIR, _SINGLE, _COREF = 0.95, 0.9, 0.9, 0.8, 0.75, 0.8
 # _judge's answer for a task-list subject that needs its siblings: decided after the pass.
@@ -104,9 +111,30 @@ class BuiltinPersonDetector:
                 out.append(Finding(start, end, FindingType.PERSON, self._level, self.name, score))
         if deferred:
             self._settle_lists(text, out, deferred, rejected, emails)
+        if emails is not None and out:
+            self._surname_first(text, out, emails)
         if out and rejected:
             self._corefer(text, out, rejected)
         return out
+
+    def _surname_first(self, text: str, out: list[Finding], emails: LocalParts) -> None:
+        """Extend a given name to `Surname, Given` ("Ladeck, Kira / k.ladeck@…") when the line's
+        e-mail address spells both and the surname opens its line or field."""
+        for k, f in enumerate(out):
+            if text[f.start - 2 : f.start] != ", " or f.start < 4:
+                continue
+            prev = _LAST_TOKEN.search(text, max(0, f.start - 42), f.start - 2)
+            if prev is None or self._kind(prev.group()) not in _SURNAME_KINDS:
+                continue
+            before = text[max(0, prev.start() - 2) : prev.start()].rstrip(" \t")
+            if before and before[-1] not in _FIELD_END and before[-1] not in ":/":
+                continue
+            if k and out[k - 1].end > prev.start():
+                continue
+            words = [prev.group(), text[f.start : f.end]]
+            near = emails.near(prev.start(), f.end)
+            if near and email_matches(text, prev.start(), f.end, words, near):
+                out[k] = Finding(prev.start(), f.end, f.type, f.level, f.detector, f.score)
 
     def _settle_lists(
         self,
@@ -206,6 +234,12 @@ class BuiltinPersonDetector:
             names = self._names(tokens[start:], strong)
             if names:
                 candidates.append((names, [k for _, _, k in names if k != "particle"]))
+            if names and names[-1][2] in _TAIL_KINDS:  # "Christa Butte", else "Christa"
+                names = names[:-1]
+                while names and names[-1][2] == "particle":
+                    names.pop()
+                if names:
+                    candidates.append((names, [k for _, _, k in names if k != "particle"]))
         if not candidates:
             return None
         cue_only = all(
@@ -287,13 +321,15 @@ class BuiltinPersonDetector:
             ):
                 break  # "Rolle des Bundesverfassungsgerichts" is a genitive, "van der Berg" a name
             if kind == "particle":
-                if names:
+                if names or (strong and tok[:1].isupper()):  # "M. Da Costa"
                     names.append((offset, tok, kind))
                 continue
-            if kind == "common" and names and names[-1][2] == "initial":
-                names.append((offset, tok, kind))  # "H. Butte": an initial makes a surname
+            if kind in _TAIL_KINDS and names and _takes_tail(names):
+                if names[-1][2] == "particle":  # "Linn van Soest": the particle vouches for it
+                    kind = "shared"
+                names.append((offset, tok, kind))  # "H. Butte", "Amélie PERRIN"
                 break
-            if kind in ("other", "common") and not (strong and not names and tok[:1].isupper()):
+            if kind in ("other", *_TAIL_KINDS) and not (strong and not names and tok[:1].isupper()):
                 break
             names.append((offset, tok, kind))
             if len(names) >= _MAX_NAME_TOKENS or tok.endswith((",", ";", ":")):
@@ -305,6 +341,14 @@ class BuiltinPersonDetector:
 
 def _name_words(plan: _Plan) -> list[str]:
     return [tok for _, tok, kind in plan.candidates[0][0] if kind != "particle"]
+
+
+def _takes_tail(names: list[tuple[int, str, str]]) -> bool:
+    """An initial, a given name, or a particle after one makes a frequent word a surname."""
+    last = names[-1][2]
+    if last in ("initial", "first"):
+        return True
+    return last == "particle" and any(k == "first" for _, _, k in names)
 
 
 def _line_start(text: str, pos: int) -> int:
@@ -365,11 +409,13 @@ def _decide(
         return _FULL
     if all(k == "caps" for k in kinds):
         return None
-    if head == "initial" and tail == "common":
-        return _PAIR if cue else None
+    if tail in _TAIL_KINDS:
+        if head == "first" and tail in ("shared", "capsw"):
+            return _FULL
+        return _PAIR if cue and head in ("first", "initial") else None
     if all(k in ("first", "last", "caps") for k in kinds):
         return _PAIR
-    if "other" in kinds or "common" in kinds:
+    if "other" in kinds:
         return None
     if cue or (alone and any(k in ("first", "last", "wfirst", "wlast") for k in kinds)):
         return _PAIR
@@ -400,18 +446,22 @@ def _classify(lex: Lexicon, token: str) -> str:
     if any(c.isdigit() or c == "_" for c in word):
         return "other"
     if word.isupper() and len(word) > 1:
-        return (
-            "caps"
-            if len(word) > 2 and word.isalpha() and word_frequency(word) < _COMMON
-            else "other"
-        )
+        if len(word) > 2 and word.isalpha():
+            frequency = word_frequency(word)
+            if frequency < _COMMON:
+                return "caps"
+            if word.title() in lex.last or word.title() in lex.first:
+                return "caps"  # RODRIGUEZ, PERRIN: a listed name written in capitals
+            if len(word) > 3 and frequency < _CAPS_COMMON:
+                return "capsw"
+        return "other"
     # A name that is also a frequent word of one language (Konto, Rolle, Eine, Koch) is weak.
     if lex.is_first(word):
         return "wfirst" if lex.is_weak(word, lex.top_first) else "first"
     if lex.is_last(word):
         return "wlast" if lex.is_weak(word, lex.top_last) else "last"
     if word_frequency(word) >= _COMMON:
-        return "common"
+        return "common" if is_language_word(word) else "shared"
     return "unknown"
 
 
