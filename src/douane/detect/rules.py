@@ -19,7 +19,6 @@ __all__ = ["RuleDetector", "check_examples", "rule_detectors"]
 _CONTEXT_WINDOW = 60
 _CONTEXT_BOOST = 0.1
 _MAX_CUTS = 3
-_SEPARATORS = (" ", "-", "/", ".", "(")
 _SET_OPTIONS = re2.Options()
 _SET_OPTIONS.max_mem = 256 << 20  # the DFA cache of the combined Set; resets, never bails
 
@@ -73,6 +72,7 @@ class RuleDetector:
         self.ruleset = ruleset
         self._rules = ruleset.rules
         self._plans = tuple(_Plan(rule) for rule in self._rules)
+        self._keyed = frozenset(i for i, rule in enumerate(self._rules) if rule.keywords)
         self._set = re2.Set.SearchSet(_SET_OPTIONS)
         for rule in self._rules:
             self._set.Add(rule.pattern.pattern)
@@ -87,7 +87,7 @@ class RuleDetector:
             return []
         out: list[Finding] = []
         plans = self._plans
-        lowered = text.lower() if any(plans[i].keywords for i in hits) else ""
+        lowered = "" if self._keyed.isdisjoint(hits) else text.lower()
         for i in sorted(hits):
             plan = plans[i]
             if plan.keywords and not any(k in lowered for k in plan.keywords):
@@ -166,7 +166,9 @@ def _valid_prefix(check: Callable[[str], bool], value: str, cuts: int) -> int:
     up to _MAX_CUTS separators recovers the valid item without lookahead.
     """
     for _ in range(cuts):
-        cut = max(value.rfind(sep) for sep in _SEPARATORS)
+        cut = max(
+            value.rfind(" "), value.rfind("-"), value.rfind("/"), value.rfind("."), value.rfind("(")
+        )
         if cut <= 0:
             return -1
         value = value[:cut].rstrip(" -./(")
