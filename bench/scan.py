@@ -1,8 +1,8 @@
 """Benchmark the default detector set against Presidio's AnalyzerEngine on the same texts.
 
 Measures throughput (MB/s, one core), per-prompt latency (p50/p99 for 300-character and 4 KB
-prompts), memory of a loaded scanner, pathological inputs, and both tools' F1 and leak rate on the
-dev corpus. Usage:
+prompts; for 4 KB also the fastest of 5 runs per prompt, and each detector's share), memory of a
+loaded scanner, pathological inputs, and both tools' F1 and leak rate on the dev corpus. Usage:
 
     .venv/bin/python bench/scan.py [--corpus ../shared/eval/dev.jsonl] [--no-presidio] [--json]
 
@@ -120,6 +120,42 @@ def latency(scan: Callable[[str], object], items: list[str]) -> tuple[float, flo
     return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))]
 
 
+def latency_best(
+    scan: Callable[[str], object], items: list[str], repeats: int = 5
+) -> tuple[float, float]:
+    """p50 and p99 in ms of each prompt's fastest of `repeats` runs: the cost of the work itself.
+
+    On a shared machine one timing per prompt also measures preemption by other processes; the
+    minimum of a few runs removes that noise (caches stay warm either way).
+    """
+    times = []
+    for t in items:
+        best = float("inf")
+        for _ in range(repeats):
+            start = time.perf_counter()
+            scan(t)
+            best = min(best, time.perf_counter() - start)
+        times.append(best * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))]
+
+
+def detector_share(scanner: Scanner, items: list[str]) -> dict[str, float]:
+    """Mean ms per prompt of each detector alone and of the whole scan (fastest of 3 passes)."""
+    parts: dict[str, Callable[[str], object]] = {d.name: d.scan for d in scanner.detectors}
+    parts["scan"] = scanner.scan
+    out = {}
+    for name, scan in parts.items():
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            for t in items:
+                scan(t)
+            best = min(best, time.perf_counter() - start)
+        out[name] = round(best / len(items) * 1000, 3)
+    return out
+
+
 def pathological(scan: Callable[[str], object]) -> dict[str, float]:
     """Seconds for hostile inputs; the 2 MB / 1 MB ratio shows whether time is linear."""
     cases = {
@@ -220,6 +256,8 @@ def main() -> int:
             "throughput_warm_mb_s": round(throughput(scanner.scan, texts, args.seconds), 2),
             "latency_300_ms": [round(x, 3) for x in latency(scanner.scan, short)],
             "latency_4k_ms": [round(x, 3) for x in latency(scanner.scan, long_)],
+            "latency_4k_best_of_5_ms": [round(x, 3) for x in latency_best(scanner.scan, long_)],
+            "mean_4k_ms_by_detector": detector_share(scanner, long_),
             **quality(scanner.scan, records),
             "pathological_s": pathological(scanner.scan),
         }
