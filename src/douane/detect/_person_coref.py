@@ -50,8 +50,9 @@ def propagate(
     """
     starts = [run.start() for run in runs]
     hits: list[tuple[int, int, int]] = []  # start, end, run index
+    pool = "\n".join([run.group() for run in runs])  # the runs' text: a quarter of the text
     for name, weak in names.items():
-        if text.count(name) < 2:
+        if name not in pool:
             continue  # the found name itself is its only occurrence: the usual case
         pos = text.find(name)
         while pos >= 0:

@@ -171,11 +171,13 @@ class BuiltinPersonDetector:
         if not names:
             return
         org_words = self._lex.org_words
+        spans = propagate(
+            text, names, rejected, lambda run: any(_bare(t) in org_words for t in run.split())
+        )
         added = [
             Finding(start, end, FindingType.PERSON, self._level, self.name, _COREF)
-            for start, end in propagate(
-                text, names, rejected, lambda run: any(_bare(t) in org_words for t in run.split())
-            )
+            for start, end in spans
+            if not any(f.start < end and start < f.end for f in out)  # "Ladeck, Kira" merged
         ]
         if added:
             out.extend(added)
