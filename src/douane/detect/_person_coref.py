@@ -48,12 +48,12 @@ def propagate(
     Each name is searched with `str.find` (a few names per text), each hit placed in its run by
     bisection: linear in the text, whatever the number of runs.
     """
+    repeated = [(name, weak) for name, weak in names.items() if text.count(name) > 1]
+    if not repeated:
+        return []  # each name occurs only where it was found: the usual case
     starts = [run.start() for run in runs]
     hits: list[tuple[int, int, int]] = []  # start, end, run index
-    pool = "\n".join([run.group() for run in runs])  # the runs' text: a quarter of the text
-    for name, weak in names.items():
-        if name not in pool:
-            continue  # the found name itself is its only occurrence: the usual case
+    for name, weak in repeated:
         pos = text.find(name)
         while pos >= 0:
             end = pos + len(name)

@@ -252,6 +252,8 @@ class BuiltinPersonDetector:
             _decide(kinds, names, strong=strong, cue=True, alone=False) is not None
             for names, kinds in candidates
         )
+        if cue_only and not cue_helps:
+            return None  # passes neither alone nor with any cue ("IBAN"): cache it as no name
         return _Plan(strong, greeting, cue_only, cue_helps, tuple(candidates))
 
     def _judge(
@@ -268,7 +270,11 @@ class BuiltinPersonDetector:
         if plan is None:
             return None
         labelled = cue or plan.greeting or _after_label(self._lex, text, base)
-        found = self._accept(text, base, run, plan, labelled)
+        found = (
+            None
+            if plan.cue_only and not labelled
+            else self._accept(text, base, run, plan, labelled)
+        )
         if found is not None or labelled or not plan.cue_helps:
             return found
         # Layout cues, consulted only for runs the lists alone did not accept; each behind a
