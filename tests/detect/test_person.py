@@ -96,6 +96,9 @@ def test_missing_local_model_is_a_config_error() -> None:
         ("Bonjour,\nM. Da Costa de la comptabilité", ["Da Costa"]),
         ("Anwesend: Rosa Mühle, Gloria Tonisto", ["Rosa Mühle", "Gloria Tonisto"]),
         ("- Neu im Team: Christa Butte – Steuer-ID", ["Christa Butte"]),
+        # a phrase that introduces a name
+        ("Could you block my card? My name is Aantje Mourik.", ["Aantje Mourik"]),
+        ("Bonjour, je m'appelle Brosca Erdôs et", ["Brosca Erdôs"]),
         # "Surname, Given" spelled by the e-mail address on the same line
         ("Ladeck, Kira / k.ladeck@alvena.nl / +41", ["Ladeck, Kira"]),
         ("Roberts, Brett / roberts.brett@gmail.com", ["Roberts, Brett"]),
@@ -113,6 +116,7 @@ def test_finds_names_in_context(det: BuiltinPersonDetector, text: str, expected:
         "Best,\nHenrike\n\n--\nStreng vertraulich",
         "Hein GmbH liefert. Anna Hein kommt.",
         "Gestern hat Thomas Urlaub genommen.",  # a given name before a German noun
+        "The product name is Nordlicht.",  # a phrase cue, but "product name is" is no person's
     ],
 )
 def test_context_cues_leave_negatives(det: BuiltinPersonDetector, text: str) -> None:

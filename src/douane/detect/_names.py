@@ -37,6 +37,7 @@ class Lexicon:
     closings: frozenset[str] = frozenset()
     closing_tails: frozenset[str] = frozenset()
     list_headers: frozenset[str] = frozenset()
+    phrases: tuple[str, ...] = ()
 
     def is_first(self, token: str) -> bool:
         """A known given name; hyphenated names count when every part is one (Maria-Luise)."""
@@ -115,4 +116,5 @@ def load_lexicon() -> Lexicon:
         closings=frozenset(cues.get("closings", ())),
         closing_tails=frozenset(cues.get("closing_tails", ())),
         list_headers=frozenset(cues.get("list_headers", ())),
+        phrases=tuple(cues.get("phrases", ())),
     )

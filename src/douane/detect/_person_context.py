@@ -28,6 +28,7 @@ _SIGNATURE_LINES = 3
 _SIGNATURE_LINE_MAX = 60
 _EMAIL_WINDOW = 100
 _LIST_LINES = 15
+_PHRASE_MAX = 24
 _LINE_MAX = 200
 _BULLET = re.compile(r"[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+")
 _LOCAL_MAX = 64
@@ -81,6 +82,14 @@ def _is_closing(lex: Lexicon, line: str) -> bool:
         return True
     tail = words.rsplit(" ", 1)[-1]
     return len(words) <= 40 and tail in lex.closing_tails
+
+
+def after_phrase(lex: Lexicon, text: str, base: int) -> bool:
+    """The run follows a phrase that introduces a name ("my name is", "je m'appelle")."""
+    if text[base - 2 : base - 1] not in ("s", "t", "e", ":"):  # every phrase ends so
+        return False
+    before = text[max(0, base - _PHRASE_MAX) : base].rstrip(" \t:").lower()
+    return before.endswith(lex.phrases)
 
 
 def list_subject(text: str, base: int, end: int) -> int | None:

@@ -17,6 +17,7 @@ from douane.detect._names import Lexicon, is_language_word, load_lexicon, word_f
 from douane.detect._person_context import (
     LocalParts,
     after_closing,
+    after_phrase,
     email_matches,
     list_cue,
     list_subject,
@@ -281,12 +282,16 @@ class BuiltinPersonDetector:
         # one-character or one-`find` test, since most runs fail them all.
         end = base + len(run)
         prev = text[base - 1] if base else "\n"
-        if (prev == "\n" and after_closing(self._lex, text, base)) or (
-            emails is not None
-            and text[end : end + 2].lstrip(" ")[:1] in _FIELD_END
-            and text.find("@", max(0, base - _EMAIL_REACH), end + _EMAIL_REACH) >= 0
-            and (near := emails.near(base, end))
-            and email_matches(text, base, end, _name_words(plan), near)
+        if (
+            (prev == "\n" and after_closing(self._lex, text, base))
+            or (prev == " " and after_phrase(self._lex, text, base))
+            or (
+                emails is not None
+                and text[end : end + 2].lstrip(" ")[:1] in _FIELD_END
+                and text.find("@", max(0, base - _EMAIL_REACH), end + _EMAIL_REACH) >= 0
+                and (near := emails.near(base, end))
+                and email_matches(text, base, end, _name_words(plan), near)
+            )
         ):
             return self._accept(text, base, run, plan, True)
         if ":" in text[end : end + 3] and list_subject(text, base, end) is not None:
