@@ -99,6 +99,9 @@ def test_missing_local_model_is_a_config_error() -> None:
         # a phrase that introduces a name
         ("Could you block my card? My name is Aantje Mourik.", ["Aantje Mourik"]),
         ("Bonjour, je m'appelle Brosca Erdôs et", ["Brosca Erdôs"]),
+        # lists: found names vouch for the other members
+        ("They had 4: Efimiya, Mary, Ariana and Jodi.", ["Efimiya", "Mary", "Ariana", "Jodi"]),
+        ("sowie der Richter Jacobi und Schödel beschlossen", ["Jacobi", "Schödel"]),
         # "Surname, Given" spelled by the e-mail address on the same line
         ("Ladeck, Kira / k.ladeck@alvena.nl / +41", ["Ladeck, Kira"]),
         ("Roberts, Brett / roberts.brett@gmail.com", ["Roberts, Brett"]),

@@ -23,6 +23,7 @@ from douane.detect._person_context import (
     list_subject,
 )
 from douane.detect._person_coref import name_tokens, propagate
+from douane.detect._person_enum import ENUM_KINDS, enumerated, member_words
 from douane.detect.base import Detector
 from douane.types import Finding, FindingType, Level
 
@@ -56,7 +57,7 @@ _CAPS_COMMON = 4.5
 _SURNAME_KINDS = frozenset({"last", "unknown", "caps", "first"})
 _LAST_TOKEN = re.compile(rf"(?<![\w'’-]){_TOKEN}$")
 
-_STRONG, _GREETING, _FULL, _PAIR, _SINGLE, _COREF = 0.95, 0.9, 0.9, 0.8, 0.75, 0.8
+_STRONG, _GREETING, _FULL, _PAIR, _SINGLE, _COREF, _ENUM = 0.95, 0.9, 0.9, 0.8, 0.75, 0.8, 0.7
 # _judge's answer for a task-list subject that needs its siblings: decided after the pass.
 _DEFER = (-1, -1, 0.0)
 
@@ -115,8 +116,26 @@ class BuiltinPersonDetector:
         if emails is not None and out:
             self._surname_first(text, out, emails)
         if out and rejected:
+            self._enumerate(text, out, rejected)
             self._corefer(text, out, rejected)
         return out
+
+    def _enumerate(self, text: str, out: list[Finding], rejected: list[re.Match[str]]) -> None:
+        """Add the bare name-like members of comma/and lists that hold a found name."""
+        org_words = self._lex.org_words
+
+        def member(run: str) -> bool:
+            words = member_words(run)
+            return words is not None and all(
+                self._kind(w) in ENUM_KINDS and _bare(w) not in org_words for w in words
+            )
+
+        spans = enumerated(text, [(f.start, f.end) for f in out], rejected, member)
+        if spans:
+            for start, end in spans:
+                end = start + len(_bare(text[start:end]))
+                out.append(Finding(start, end, FindingType.PERSON, self._level, self.name, _ENUM))
+            out.sort(key=lambda f: f.start)
 
     def _surname_first(self, text: str, out: list[Finding], emails: LocalParts) -> None:
         """Extend a given name to `Surname, Given` ("Ladeck, Kira / k.ladeck@…") when the line's

@@ -1,0 +1,55 @@
+"""Tests for PERSON enumerations: found names vouch for the other members of their list."""
+
+from __future__ import annotations
+
+import re
+
+from douane.detect._person_enum import enumerated, member_words
+
+
+def _runs(text: str, words: list[str]) -> list[re.Match[str]]:
+    out: list[re.Match[str]] = []
+    pos = 0
+    for word in words:
+        match = re.compile(re.escape(word)).search(text, pos)
+        assert match is not None
+        out.append(match)
+        pos = match.end()
+    return out
+
+
+def _found(text: str, names: list[str]) -> list[tuple[int, int]]:
+    return [(text.index(n), text.index(n) + len(n)) for n in names]
+
+
+def _claimed(text: str, found: list[str], runs: list[str]) -> list[str]:
+    spans = enumerated(text, _found(text, found), _runs(text, runs), lambda run: run != "Paris")
+    return [text[s:e] for s, e in spans]
+
+
+def test_pair_and_majority_lists() -> None:
+    text = "Marrero and Murphy were engineers."
+    assert _claimed(text, ["Murphy"], ["Marrero"]) == ["Marrero"]
+    text = "They had 4: Efimiya, Mary, Ariana and Jodi."
+    assert _claimed(text, ["Mary", "Ariana"], ["Efimiya", "Jodi"]) == ["Efimiya", "Jodi"]
+
+
+def test_lists_that_are_not_people() -> None:
+    # one found surname among three: as likely a firm
+    text = "He worked at Barnett, Melton and Garcia for years."
+    assert _claimed(text, ["Garcia"], ["Barnett", "Melton"]) == []
+    # a member before a number is a street
+    assert _claimed("send it to Leon and Eyrarodda 66", ["Leon"], ["Eyrarodda"]) == []
+    # a pair joined by a comma and "and" ends a longer list
+    assert (
+        _claimed("Holloway of Opencounter, and Irena Bila", ["Irena Bila"], ["Opencounter"]) == []
+    )
+    # no link: a non-member word in between breaks the list
+    assert _claimed("Anna visited Paris, then Bob", ["Anna"], ["Paris", "Bob"]) == []
+    # a member the predicate rejects is never claimed
+    assert _claimed("Anna and Paris", ["Anna"], ["Paris"]) == []
+
+
+def test_member_words() -> None:
+    assert member_words("Eklund") == ["Eklund"]
+    assert member_words("Anna Maria Schmidt") is None
