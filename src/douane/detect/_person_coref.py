@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 __all__ = ["NAME_KINDS", "WEAK_KINDS", "name_tokens", "propagate"]
 
-# Token kinds (see person._classify) a full name may lend; weak ones only mid-sentence.
+# Token kinds (see _person_kinds.classify) a full name may lend; weak ones only mid-sentence.
 NAME_KINDS = frozenset({"first", "last", "caps", "unknown", "wfirst", "wlast"})
 WEAK_KINDS = frozenset({"wfirst", "wlast"})
 _MIN_LEN = 3

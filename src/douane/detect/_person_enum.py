@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 __all__ = ["ENUM_KINDS", "enumerated", "member_words"]
 
-# Token kinds (see person._classify) a list member may have to be claimed by its neighbours.
+# Token kinds (see _person_kinds.classify) a list member may have to be claimed by its neighbours.
 ENUM_KINDS = frozenset({"first", "last", "unknown", "caps"})
 _MAX_TOKENS = 2
 _MAX_GAP = 7

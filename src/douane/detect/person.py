@@ -2,8 +2,9 @@
 
 Built for precision on hard negatives: company names (an org word or `&` rejects the run),
 capitalised German nouns (a lone surname needs a title or greeting), product names (a run needs a
-known given
-name, a title, or two known name parts). Other backends (spaCy, GLiNER) plug in by config.
+known given name, a title, or two known name parts). Token kinds and scores live in
+`_person_kinds`; layout cues, coreference and lists in the other `_person_*` modules. Other
+backends (spaCy, GLiNER) plug in by config.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from douane.config import Config
-from douane.detect._names import Lexicon, is_language_word, load_lexicon, word_frequency
+from douane.detect._names import Lexicon, load_lexicon
 from douane.detect._person_context import (
     LocalParts,
     after_closing,
@@ -24,40 +25,41 @@ from douane.detect._person_context import (
 )
 from douane.detect._person_coref import name_tokens, propagate
 from douane.detect._person_enum import ENUM_KINDS, enumerated, member_words
+from douane.detect._person_kinds import (
+    INITIAL,
+    TAIL_KINDS,
+    TOKEN,
+    after_label,
+    bare,
+    classify,
+    decide,
+    fills_line,
+    is_common,
+    line_start,
+    takes_tail,
+)
 from douane.detect.base import Detector
 from douane.types import Finding, FindingType, Level
 
 __all__ = ["BuiltinPersonDetector", "person_detectors"]
 
-_UPPER = "A-ZÀ-ÖØ-Þ" + "".join(c for c in map(chr, range(0x100, 0x250)) if c.isupper())
-_TOKEN = rf"[{_UPPER}][\w'’]*(?:-[\w'’]+)*\.?"
 _PARTICLE = (
     r"(?:van|von|de|der|den|del|della|di|da|du|des|le|la|zu|ten|ter|af|y|bin|al|dos|das|vom)"
 )
 # A run starts after any non-word character but a hyphen: after a space, an opening quote
 # ("VALUES ('Ashleigh Broy'") or a French elision ("d'Emil Hein"); "O'Brien" stays one token.
 _START = r"(?<![\w-])"
-_RUN = re.compile(rf"{_START}{_TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{_TOKEN})*")
+_RUN = re.compile(rf"{_START}{TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{TOKEN})*")
 _WORD = re.compile(r"\S+")
-_INITIAL = re.compile(rf"^[{_UPPER}]\.$")
-# A capitalised word this frequent (Zipf, de/en/fr) is an ordinary word unless it is a name.
-_COMMON = 3.4
 _MAX_NAME_TOKENS = 5
-# Line-based cues look at most this far: keeps scanning linear on huge single-line inputs.
-_LINE_WINDOW = 200
 _EMAIL_REACH = 170  # an `@` this close may end a local part that spells the run (see near())
 # What ends a name that is a field next to its address: `'Ashleigh Broy', '…@`, `Ann Lee <…@`.
 _FIELD_END = frozenset("'\",;|<>()[]\t\n")
 _ARTICLE_PARTICLES = frozenset({"der", "den", "des", "dem"})
-# Frequent capitalised words that may end a name after a given name or an initial (_takes_tail):
-# common (a word of one language: Butte, Mühle), shared (as frequent in all three languages, as
-# names are), capsw (an all-caps word that is also a word: PERRIN, NORMAND).
-_TAIL_KINDS = frozenset({"common", "shared", "capsw"})
-_CAPS_COMMON = 4.5
 _SURNAME_KINDS = frozenset({"last", "unknown", "caps", "first"})
-_LAST_TOKEN = re.compile(rf"(?<![\w'’-]){_TOKEN}$")
+_LAST_TOKEN = re.compile(rf"(?<![\w'’-]){TOKEN}$")
 
-_STRONG, _GREETING, _FULL, _PAIR, _SINGLE, _COREF, _ENUM = 0.95, 0.9, 0.9, 0.8, 0.75, 0.8, 0.7
+_COREF, _ENUM = 0.8, 0.7
 # _judge's answer for a task-list subject that needs its siblings: decided after the pass.
 _DEFER = (-1, -1, 0.0)
 
@@ -127,13 +129,13 @@ class BuiltinPersonDetector:
         def member(run: str) -> bool:
             words = member_words(run)
             return words is not None and all(
-                self._kind(w) in ENUM_KINDS and _bare(w) not in org_words for w in words
+                self._kind(w) in ENUM_KINDS and bare(w) not in org_words for w in words
             )
 
         spans = enumerated(text, [(f.start, f.end) for f in out], rejected, member)
         if spans:
             for start, end in spans:
-                end = start + len(_bare(text[start:end]))
+                end = start + len(bare(text[start:end]))
                 out.append(Finding(start, end, FindingType.PERSON, self._level, self.name, _ENUM))
             out.sort(key=lambda f: f.start)
 
@@ -165,10 +167,10 @@ class BuiltinPersonDetector:
         emails: LocalParts | None,
     ) -> None:
         """Accept task-list subjects under a task header or next to a person subject."""
-        subjects = {_line_start(text, f.start) for f in out if list_subject(text, f.start, f.end)}
+        subjects = {line_start(text, f.start) for f in out if list_subject(text, f.start, f.end)}
         for match in deferred:
             base, found = match.start(), None
-            if list_cue(self._lex, text, _line_start(text, base), subjects):
+            if list_cue(self._lex, text, line_start(text, base), subjects):
                 found = self._judge(text, base, match.group(), emails, cue=True)
             if found is None or found is _DEFER:
                 rejected.append(match)
@@ -185,14 +187,14 @@ class BuiltinPersonDetector:
             span = text[f.start : f.end]
             lent = self._lent.get(span)
             if lent is None:
-                lent = self._lent[span] = name_tokens((span,), self._kind, _bare)
+                lent = self._lent[span] = name_tokens((span,), self._kind, bare)
             for word, weak in lent.items():
                 names[word] = names.get(word, True) and weak
         if not names:
             return
         org_words = self._lex.org_words
         spans = propagate(
-            text, names, rejected, lambda run: any(_bare(t) in org_words for t in run.split())
+            text, names, rejected, lambda run: any(bare(t) in org_words for t in run.split())
         )
         added = [
             Finding(start, end, FindingType.PERSON, self._level, self.name, _COREF)
@@ -206,7 +208,7 @@ class BuiltinPersonDetector:
     def _kind(self, token: str) -> str:
         kind = self._kinds.get(token)
         if kind is None:
-            kind = self._kinds[token] = _classify(self._lex, token)
+            kind = self._kinds[token] = classify(self._lex, token)
         return kind
 
     def clear_cache(self) -> None:
@@ -231,22 +233,22 @@ class BuiltinPersonDetector:
     def _analyse(self, run: str) -> _Plan | None:
         lex = self._lex
         tokens = [(m.start(), m.group()) for m in _WORD.finditer(run)]
-        if any(_bare(t) in lex.org_words for _, t in tokens):
+        if any(bare(t) in lex.org_words for _, t in tokens):
             return None
         strong = greeting = False
         i = 0
         while i < len(tokens):
-            word = _bare(tokens[i][1])
+            word = bare(tokens[i][1])
             if word in lex.greetings or word in lex.roles:
                 greeting = True
             elif word in lex.honorifics and (
-                word in ("M", "Me") or not _INITIAL.match(tokens[i][1])
+                word in ("M", "Me") or not INITIAL.match(tokens[i][1])
             ):
                 strong = True
             elif (
                 strong
-                or _INITIAL.match(tokens[i][1]) is not None
-                or not (word in lex.not_names or _is_common(lex, word))
+                or INITIAL.match(tokens[i][1]) is not None
+                or not (word in lex.not_names or is_common(lex, word))
             ):
                 break
             i += 1
@@ -256,7 +258,7 @@ class BuiltinPersonDetector:
             names = self._names(tokens[start:], strong)
             if names:
                 candidates.append((names, [k for _, _, k in names if k != "particle"]))
-            if names and names[-1][2] in _TAIL_KINDS:  # "Christa Butte", else "Christa"
+            if names and names[-1][2] in TAIL_KINDS:  # "Christa Butte", else "Christa"
                 names = names[:-1]
                 while names and names[-1][2] == "particle":
                     names.pop()
@@ -265,11 +267,11 @@ class BuiltinPersonDetector:
         if not candidates:
             return None
         cue_only = all(
-            _decide(kinds, names, strong=strong, cue=False, alone=True) is None
+            decide(kinds, names, strong=strong, cue=False, alone=True) is None
             for names, kinds in candidates
         )
         cue_helps = any(
-            _decide(kinds, names, strong=strong, cue=True, alone=False) is not None
+            decide(kinds, names, strong=strong, cue=True, alone=False) is not None
             for names, kinds in candidates
         )
         if cue_only and not cue_helps:
@@ -289,7 +291,7 @@ class BuiltinPersonDetector:
         plan = self._plan(run)
         if plan is None:
             return None
-        labelled = cue or plan.greeting or _after_label(self._lex, text, base)
+        labelled = cue or plan.greeting or after_label(self._lex, text, base)
         found = (
             None
             if plan.cue_only and not labelled
@@ -330,16 +332,16 @@ class BuiltinPersonDetector:
             return None
         cue = labelled
         for names, kinds in plan.candidates:
-            alone = _fills_line(text, base + names[0][0], base + names[-1][0] + len(names[-1][1]))
-            score = _decide(kinds, names, strong=plan.strong, cue=cue, alone=alone)
+            alone = fills_line(text, base + names[0][0], base + names[-1][0] + len(names[-1][1]))
+            score = decide(kinds, names, strong=plan.strong, cue=cue, alone=alone)
             if score is None:
                 if plan.strong:
                     return None
                 continue
             first = base + names[0][0]
             last_off, last_tok, _ = names[-1]
-            end = base + last_off + len(_bare(last_tok))
-            if _INITIAL.match(last_tok):
+            end = base + last_off + len(bare(last_tok))
+            if INITIAL.match(last_tok):
                 end = base + last_off + len(last_tok)
             return first, end, score
         return None
@@ -356,12 +358,12 @@ class BuiltinPersonDetector:
                 if names or (strong and tok[:1].isupper()):  # "M. Da Costa"
                     names.append((offset, tok, kind))
                 continue
-            if kind in _TAIL_KINDS and names and _takes_tail(names):
+            if kind in TAIL_KINDS and names and takes_tail(names):
                 if names[-1][2] == "particle":  # "Linn van Soest": the particle vouches for it
                     kind = "shared"
                 names.append((offset, tok, kind))  # "H. Butte", "Amélie PERRIN"
                 break
-            if kind in ("other", *_TAIL_KINDS) and not (strong and not names and tok[:1].isupper()):
+            if kind in ("other", *TAIL_KINDS) and not (strong and not names and tok[:1].isupper()):
                 break
             names.append((offset, tok, kind))
             if len(names) >= _MAX_NAME_TOKENS or tok.endswith((",", ";", ":")):
@@ -373,128 +375,6 @@ class BuiltinPersonDetector:
 
 def _name_words(plan: _Plan) -> list[str]:
     return [tok for _, tok, kind in plan.candidates[0][0] if kind != "particle"]
-
-
-def _takes_tail(names: list[tuple[int, str, str]]) -> bool:
-    """An initial, a given name, or a particle after one makes a frequent word a surname."""
-    last = names[-1][2]
-    if last in ("initial", "first"):
-        return True
-    return last == "particle" and any(k == "first" for _, _, k in names)
-
-
-def _line_start(text: str, pos: int) -> int:
-    return text.rfind("\n", max(0, pos - _LINE_WINDOW), pos) + 1
-
-
-def _fills_line(text: str, start: int, end: int) -> bool:
-    """The span is all there is on its line, apart from punctuation (a signature, a judge)."""
-    before = text[max(0, start - 3) : start].rstrip(" \t")
-    if before and before[-1].isalnum():  # mid-sentence: the usual case, decided cheaply
-        return False
-    line_start = text.rfind("\n", max(0, start - _LINE_WINDOW), start) + 1
-    line_end = text.find("\n", end, end + _LINE_WINDOW)
-    line_end = len(text) if line_end < 0 else line_end
-    if line_end - line_start > 2 * _LINE_WINDOW or (line_start == 0 and start > _LINE_WINDOW):
-        return False
-    return not text[line_start:start].strip(" \t-–•*>\"'(") and not text[end:line_end].strip(
-        " \t.,;:!)\"'"
-    )
-
-
-def _after_label(lex: Lexicon, text: str, base: int) -> bool:
-    """True after `Name:`, `Attendees: A, B,` or `- Agathe :` on the same line."""
-    if text.rfind(":", max(0, base - _LINE_WINDOW), base) < 0:  # no colon before: no label
-        return False
-    line_start = text.rfind("\n", max(0, base - _LINE_WINDOW), base) + 1
-    head = text[max(line_start, base - _LINE_WINDOW) : base]
-    if not head.strip(" \t-•*"):
-        return False
-    label, colon, rest = head.partition(":")
-    if not colon or len(label) > 40:
-        return False
-    words = label.replace("-", " ").split()
-    if not words or words[-1] not in lex.labels:
-        return False
-    return not rest.strip() or rest.rstrip().endswith(",")
-
-
-def _decide(
-    kinds: list[str], names: list[tuple[int, str, str]], *, strong: bool, cue: bool, alone: bool
-) -> float | None:
-    """Score a candidate from its token kinds, or None; `alone`: the name fills its line."""
-    if strong:
-        return _STRONG
-    head, tail = kinds[0], kinds[-1]
-    if len(kinds) == 1:
-        token = names[0][1]
-        if cue and head in ("first", "wfirst", "last", "wlast", "unknown"):
-            return _GREETING
-        if alone and head in ("first", "last"):
-            return _SINGLE
-        if head == "first" and len(_bare(token)) >= 3 and not token.endswith("."):
-            return _SINGLE
-        return None
-    if head == "first" and tail in ("first", "wfirst", "last", "wlast", "unknown", "caps"):
-        return _FULL
-    if head in ("wfirst", "initial") and tail in ("first", "last", "caps"):
-        return _FULL
-    if all(k == "caps" for k in kinds):
-        return None
-    if tail in _TAIL_KINDS:
-        if head == "first" and tail in ("shared", "capsw"):
-            return _FULL
-        return _PAIR if cue and head in ("first", "initial") else None
-    if all(k in ("first", "last", "caps") for k in kinds):
-        return _PAIR
-    if "other" in kinds:
-        return None
-    if cue or (alone and any(k in ("first", "last", "wfirst", "wlast") for k in kinds)):
-        return _PAIR
-    return None
-
-
-def _bare(token: str) -> str:
-    token = token.rstrip(".,;:!?)\"'’")
-    return token[:-2] if token.endswith(("'s", "’s")) else token
-
-
-def _is_common(lex: Lexicon, word: str) -> bool:
-    return not lex.is_first(word) and not lex.is_last(word) and word_frequency(word) >= _COMMON
-
-
-def _classify(lex: Lexicon, token: str) -> str:
-    """first | wfirst | last | wlast | caps | initial | particle | unknown | common | other.
-
-    `common`: a capitalised frequent word (Butte, Koch) that is no listed name; `other`: never one.
-    """
-    if token in lex.particles:
-        return "particle"
-    if _INITIAL.match(token):
-        return "initial"
-    word = _bare(token)
-    if word in lex.not_names or word in lex.org_words or word in lex.honorifics:
-        return "other"
-    if any(c.isdigit() or c == "_" for c in word):
-        return "other"
-    if word.isupper() and len(word) > 1:
-        if len(word) > 2 and word.isalpha():
-            frequency = word_frequency(word)
-            if frequency < _COMMON:
-                return "caps"
-            if word.title() in lex.last or word.title() in lex.first:
-                return "caps"  # RODRIGUEZ, PERRIN: a listed name written in capitals
-            if len(word) > 3 and frequency < _CAPS_COMMON:
-                return "capsw"
-        return "other"
-    # A name that is also a frequent word of one language (Konto, Rolle, Eine, Koch) is weak.
-    if lex.is_first(word):
-        return "wfirst" if lex.is_weak(word, lex.top_first) else "first"
-    if lex.is_last(word):
-        return "wlast" if lex.is_weak(word, lex.top_last) else "last"
-    if word_frequency(word) >= _COMMON:
-        return "common" if is_language_word(word) else "shared"
-    return "unknown"
 
 
 def person_detectors(config: Config) -> Sequence[Detector]:
