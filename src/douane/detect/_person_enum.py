@@ -8,6 +8,7 @@ a frequent word, a company or a place) are persons too.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 
 __all__ = ["ENUM_KINDS", "enumerated", "member_words"]
@@ -17,7 +18,10 @@ ENUM_KINDS = frozenset({"first", "last", "unknown", "caps"})
 _MAX_TOKENS = 2
 _MAX_GAP = 7
 _NUMBER_NEXT = re.compile(r"[ \t]*\d")
+_MAX_MEMBERS = 12  # each way from a found name: bounds the walk
 _SEPARATOR = re.compile(r",[ \t]*|,?[ \t]+(?:and|und|et|or|oder|ou|y|e)[ \t]+")
+_WORD_BEFORE = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-Þ][\w'’-]*\.?$")
+_SEPARATOR_BEFORE = re.compile(r"(?:,[ \t]*|,?[ \t]+(?:and|und|et|or|oder|ou|y|e)[ \t]+)$")
 
 
 def enumerated(
@@ -33,28 +37,81 @@ def enumerated(
     surnames ("Barnett, Melton and Garcia") is as likely a firm as three people. A member before a
     number is a street ("Leon and Eyrarodda 66"). A pair needs "and" ("Marrero and Murphy").
     """
-    elements: list[tuple[int, int, bool]] = []  # start, end, found
-    i = j = 0
-    while i < len(found) or j < len(runs):
-        if j >= len(runs) or (i < len(found) and found[i][0] < runs[j].start()):
-            elements.append((found[i][0], found[i][1], True))
-            i += 1
-        else:
-            elements.append((runs[j].start(), runs[j].end(), False))
-            j += 1
     out: list[tuple[int, int]] = []
-    group: list[tuple[int, int, bool]] = []
-    for element in elements:
-        if group and not _linked(text, group[-1][1], element[0]):
-            _claim(text, group, member, out)
-            group = []
-        group.append(element)
-    _claim(text, group, member, out)
+    index: _Index | None = None
+    done: set[int] = set()
+    for start, end in found:
+        if start in done:
+            continue
+        if not _capital_neighbour(text, start, end):
+            continue  # not in a list: the usual case, decided without building the index
+        if index is None:
+            index = _Index(found, runs)
+        group = index.group(text, start, end)
+        done.update(s for s, _, is_found in group if is_found)
+        _claim(text, group, member, out)
     return out
 
 
-def _linked(text: str, end: int, start: int) -> bool:
-    return 0 < start - end <= _MAX_GAP and _SEPARATOR.fullmatch(text, end, start) is not None
+def _capital_neighbour(text: str, start: int, end: int) -> bool:
+    """A capitalised word across a separator on either side of the span ("Anna, Bob and")."""
+    after = _SEPARATOR.match(text, end)
+    if after is not None and text[after.end() : after.end() + 1].isupper():
+        return True
+    before = _SEPARATOR_BEFORE.search(text, max(0, start - _MAX_GAP), start)
+    if before is None:
+        return False
+    return _WORD_BEFORE.search(text, max(0, before.start() - 40), before.start()) is not None
+
+
+class _Index:
+    """Found spans and runs by start and by end, to walk a list from one member to the next."""
+
+    __slots__ = ("found_end", "found_start", "runs", "starts")
+
+    def __init__(self, found: Sequence[tuple[int, int]], runs: Sequence[re.Match[str]]) -> None:
+        self.runs = runs
+        self.starts = [run.start() for run in runs]
+        self.found_start = {s: (s, e, True) for s, e in found}
+        self.found_end = {e: (s, e, True) for s, e in found}
+
+    def starting(self, pos: int) -> tuple[int, int, bool] | None:
+        if pos in self.found_start:
+            return self.found_start[pos]
+        i = bisect_left(self.starts, pos)
+        if i < len(self.starts) and self.starts[i] == pos:
+            return (pos, self.runs[i].end(), False)
+        return None
+
+    def ending(self, pos: int) -> tuple[int, int, bool] | None:
+        if pos in self.found_end:
+            return self.found_end[pos]
+        i = bisect_right(self.starts, pos - 1) - 1
+        if i >= 0 and self.runs[i].end() == pos:
+            return (self.starts[i], pos, False)
+        return None
+
+    def group(self, text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+        """The members of the list holding the found span [start, end), in text order."""
+        left: list[tuple[int, int, bool]] = []
+        pos = start
+        while len(left) < _MAX_MEMBERS:
+            sep = _SEPARATOR_BEFORE.search(text, max(0, pos - _MAX_GAP), pos)
+            element = None if sep is None else self.ending(sep.start())
+            if element is None:
+                break
+            left.append(element)
+            pos = element[0]
+        group = [*reversed(left), (start, end, True)]
+        pos = end
+        while len(group) < 2 * _MAX_MEMBERS:
+            sep = _SEPARATOR.match(text, pos)
+            element = None if sep is None else self.starting(sep.end())
+            if element is None:
+                break
+            group.append(element)
+            pos = element[1]
+        return group
 
 
 def _claim(
