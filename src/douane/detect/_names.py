@@ -38,6 +38,7 @@ class Lexicon:
     closing_tails: frozenset[str] = frozenset()
     list_headers: frozenset[str] = frozenset()
     phrases: tuple[str, ...] = ()
+    phrase_ends: frozenset[str] = frozenset()  # last words of `phrases` ("is", "appelle")
 
     def is_first(self, token: str) -> bool:
         """A known given name; hyphenated names count when every part is one (Maria-Luise)."""
@@ -117,4 +118,5 @@ def load_lexicon() -> Lexicon:
         closing_tails=frozenset(cues.get("closing_tails", ())),
         list_headers=frozenset(cues.get("list_headers", ())),
         phrases=tuple(cues.get("phrases", ())),
+        phrase_ends=frozenset(p.rsplit(" ", 1)[-1] for p in cues.get("phrases", ())),
     )

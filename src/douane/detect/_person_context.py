@@ -86,9 +86,9 @@ def _is_closing(lex: Lexicon, line: str) -> bool:
 
 def after_phrase(lex: Lexicon, text: str, base: int) -> bool:
     """The run follows a phrase that introduces a name ("my name is", "je m'appelle")."""
-    if text[base - 2 : base - 1] not in ("s", "t", "e", ":"):  # every phrase ends so
-        return False
     before = text[max(0, base - _PHRASE_MAX) : base].rstrip(" \t:").lower()
+    if before[before.rfind(" ") + 1 :] not in lex.phrase_ends:  # one set lookup decides most
+        return False
     return before.endswith(lex.phrases)
 
 

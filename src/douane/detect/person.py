@@ -185,6 +185,8 @@ class BuiltinPersonDetector:
         names: dict[str, bool] = {}
         for f in out:
             span = text[f.start : f.end]
+            if " " not in span:
+                continue  # a single word lends nothing
             lent = self._lent.get(span)
             if lent is None:
                 lent = self._lent[span] = name_tokens((span,), self._kind, bare)
