@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import click
 import uvicorn
@@ -71,6 +72,10 @@ def serve_command(
     # Built here rather than in the lifespan so that a start-up failure (database, rules, keys)
     # is one clean error line and exit code, not a server traceback.
     services = build_services(config)
+    # The scanner's tables are long-lived: move them out of the collector's generations so a
+    # full collection under load takes ~2 ms instead of ~80 ms (a p99 spike on the request path).
+    gc.collect()
+    gc.freeze()
     servers = [_server(create_app(config, lambda _config: services), host, port, log_level)]
     if demo:
         from douane.db import make_engine, migrate
