@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import gc
 import re
 import statistics
 import sys
@@ -123,6 +124,8 @@ def http_bench(n: int, workdir: Path) -> None:
 def in_process_bench(n: int, workdir: Path) -> None:
     config = parse_config(CONFIG.format(workdir=workdir, upstream="http://127.0.0.1:9"), "<bench>")
     services = build_services(config)
+    gc.collect()
+    gc.freeze()  # as `douane serve` does after start-up
     texts = [PROMPT]
 
     def pipeline() -> None:
