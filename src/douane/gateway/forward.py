@@ -64,9 +64,10 @@ async def forward_json(services: Services, prepared: Prepared) -> dict[str, Any]
         prepared.provider.name, str(prepared.provider.jurisdiction)
     ).inc()
     try:
-        upstream = await services.providers.post(
-            prepared.provider.name, prepared.endpoint, prepared.upstream_body
-        )
+        with services.metrics.timed("upstream"):
+            upstream = await services.providers.post(
+                prepared.provider.name, prepared.endpoint, prepared.upstream_body
+            )
         start = time.perf_counter()
         body = render_response(
             upstream.body, prepared.provider.kind, prepared.dialect, prepared.conversation.model
@@ -84,9 +85,10 @@ async def forward_json(services: Services, prepared: Prepared) -> dict[str, Any]
         await services.ledger.finish(_outcome(prepared, "error", exc.status, error=exc))
         raise
     usage = usage_of(prepared.provider.kind, upstream.body)
-    await services.ledger.finish(
-        _outcome(prepared, "ok", 200, bytes_out=upstream.size, usage=usage)
-    )
+    with services.metrics.timed("ledger_finish"):
+        await services.ledger.finish(
+            _outcome(prepared, "ok", 200, bytes_out=upstream.size, usage=usage)
+        )
     return body
 
 

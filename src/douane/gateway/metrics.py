@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 
 __all__ = ["Metrics"]
@@ -52,6 +56,15 @@ class Metrics:
             buckets=_REQUEST_BUCKETS,
             registry=r,
         )
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """Observe the time the block takes into `douane_stage_seconds{stage=...}`."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stage_seconds.labels(stage).observe(time.perf_counter() - start)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -59,18 +59,16 @@ def decision_label(decision: Decision, masked_counts: dict[str, int]) -> str:
 
 @contextmanager
 def _stage(services: Services, name: str) -> Iterator[None]:
-    start = time.perf_counter()
-    try:
-        yield
-    except DouaneError:
-        raise
-    except Exception as exc:
-        # Fail closed: the type name only, never the message (it may quote the prompt).
-        raise ScanFailed(
-            f"request refused: the {name} stage failed ({type(exc).__name__})"
-        ) from exc
-    finally:
-        services.metrics.stage_seconds.labels(name).observe(time.perf_counter() - start)
+    with services.metrics.timed(name):
+        try:
+            yield
+        except DouaneError:
+            raise
+        except Exception as exc:
+            # Fail closed: the type name only, never the message (it may quote the prompt).
+            raise ScanFailed(
+                f"request refused: the {name} stage failed ({type(exc).__name__})"
+            ) from exc
 
 
 def load_json_body(raw: bytes, limit: int) -> Any:
