@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.responses import JSONResponse
 
 from douane.dialects import Dialect, render_error
 from douane.errors import DouaneError
 from douane.gateway.pipeline import Prepared, decision_label
 
-__all__ = ["douane_headers", "error_response", "json_response"]
+__all__ = ["douane_headers", "error_response"]
 
 
 def error_response(dialect: Dialect, exc: DouaneError, request_id: str) -> JSONResponse:
@@ -40,6 +38,3 @@ def douane_headers(prepared: Prepared) -> dict[str, str]:
         )
     return headers
 
-
-def json_response(body: dict[str, Any], headers: dict[str, str]) -> JSONResponse:
-    return JSONResponse(body, headers=headers)
