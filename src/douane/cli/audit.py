@@ -19,6 +19,7 @@ from douane.config import Config
 from douane.db import make_engine
 from douane.errors import BadRequest, LedgerError
 from douane.hashing import value_hash
+from douane.ledger.chain import HASHED_FIELDS
 from douane.ledger.query import Filter, dumps, export_entries, parse_time, search, stats
 from douane.ledger.signing import Signer, load_public_keys, load_signer, signing_key_path
 from douane.ledger.store import translating
@@ -45,18 +46,12 @@ _CSV_DATA_FIELDS = (
     "tokens_out",
     "latency_ms",
 )
+# The chained columns in their hashed order, with the decoded body fields after the routing ones.
+_BODY_AT = HASHED_FIELDS.index("body")
 _CSV_FIELDS = (
-    "seq",
-    "ts",
-    "kind",
-    "request_id",
-    "team",
-    "provider",
-    "jurisdiction",
+    *HASHED_FIELDS[:_BODY_AT],
     *_CSV_DATA_FIELDS,
-    "body",
-    "prev_hash",
-    "signer",
+    *HASHED_FIELDS[_BODY_AT:],
     "hash",
     "signature",
 )

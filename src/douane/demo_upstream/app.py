@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from douane.demo_upstream._answer import anthropic_answer, openai_answer, pieces, words
+from douane.demo_upstream._answer import Answer, anthropic_answer, openai_answer, pieces, words
 from douane.demo_upstream._anthropic import anthropic_message, anthropic_stream
 from douane.demo_upstream._openai import embedding, openai_completion, openai_stream
 from douane.dialects.errors import error_type
@@ -74,6 +74,13 @@ def _stream(gen: AsyncIterator[bytes]) -> StreamingResponse:
     )
 
 
+def _parts(ans: Answer, raw: bytes, request: Request) -> list[str]:
+    """The answer (text, or the tool call's arguments) cut into the chunks it is streamed in."""
+    return pieces(
+        ans.text if ans.tool is None else ans.arguments, raw, request.headers.get("x-demo-chunk")
+    )
+
+
 async def _chat(request: Request) -> Response:
     body, raw, failure = await _read(request, "openai")
     if failure is not None or body is None:
@@ -82,11 +89,7 @@ async def _chat(request: Request) -> Response:
         return _error("openai", 400, "messages: required")
     ans = openai_answer(body)
     if body.get("stream"):
-        parts = pieces(
-            ans.text if ans.tool is None else ans.arguments,
-            raw,
-            request.headers.get("x-demo-chunk"),
-        )
+        parts = _parts(ans, raw, request)
         return _stream(openai_stream(ans, body, parts, _fault_name(body)))
     return JSONResponse(openai_completion(ans, body))
 
@@ -101,11 +104,7 @@ async def _messages(request: Request) -> Response:
         return _error("anthropic", 400, "max_tokens: Field required")
     ans = anthropic_answer(body)
     if body.get("stream"):
-        parts = pieces(
-            ans.text if ans.tool is None else ans.arguments,
-            raw,
-            request.headers.get("x-demo-chunk"),
-        )
+        parts = _parts(ans, raw, request)
         return _stream(anthropic_stream(ans, body, parts, _fault_name(body)))
     return JSONResponse(anthropic_message(ans, body))
 
