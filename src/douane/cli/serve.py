@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from collections.abc import Callable
 
 import click
 import uvicorn
@@ -18,6 +19,16 @@ from douane.gateway.services import build_services
 __all__ = ["serve_command"]
 
 DEMO_UPSTREAM_PORT = 8789
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop where it is installed (not on Windows): its socket transports in C cut ~1 ms off
+    every proxied request; otherwise the standard loop."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 def _server(app: Starlette, host: str, port: int, log_level: str) -> uvicorn.Server:
@@ -92,4 +103,5 @@ def serve_command(
     async def run_all() -> None:
         await asyncio.gather(*(server.serve() for server in servers))
 
-    asyncio.run(run_all())
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        runner.run(run_all())
