@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx
+import aiohttp
 
 from douane.config import Config, ProviderSpec
 from douane.dialects import upstream_error_message
@@ -54,16 +55,14 @@ def _headers(spec: ProviderSpec) -> dict[str, str]:
     return headers
 
 
-def _client(spec: ProviderSpec, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        base_url=spec.base_url.rstrip("/"),
-        headers=_headers(spec),
-        timeout=httpx.Timeout(spec.timeout, connect=spec.connect_timeout),
-        limits=httpx.Limits(
-            max_connections=spec.max_connections, max_keepalive_connections=spec.max_connections
-        ),
-        transport=transport,
-        trust_env=False,
+def _timeout(spec: ProviderSpec) -> aiohttp.ClientTimeout:
+    # `timeout` bounds every wait for the upstream (the answer's head and each later read, so a
+    # stream that stalls fails) but not a long answer that keeps flowing.
+    return aiohttp.ClientTimeout(
+        total=None,
+        connect=spec.connect_timeout,
+        sock_connect=spec.connect_timeout,
+        sock_read=spec.timeout,
     )
 
 
@@ -75,27 +74,70 @@ def _status_error(spec: ProviderSpec, status: int, body: bytes) -> UpstreamError
     return UpstreamError(message, status=status if status in _MIRRORED_STATUSES else 502)
 
 
-def _translate(spec: ProviderSpec, exc: httpx.HTTPError) -> UpstreamError:
-    if isinstance(exc, httpx.TimeoutException):
+def _translate(spec: ProviderSpec, exc: BaseException) -> UpstreamError:
+    if isinstance(exc, TimeoutError):  # aiohttp's timeouts subclass it
         return UpstreamTimeout(f"provider {spec.name!r} did not answer in time")
-    if isinstance(exc, httpx.ConnectError):
+    if isinstance(exc, aiohttp.ClientConnectorError):
         return UpstreamError(f"provider {spec.name!r} is unreachable (connection failed)")
     return UpstreamError(f"provider {spec.name!r} connection failed: {type(exc).__name__}")
 
 
-class Providers:
-    """Pooled HTTP clients for every provider; opened once at start-up, closed at shutdown."""
+class _Pool:
+    """One provider's HTTP session, opened lazily on the event loop that first uses it.
 
-    def __init__(self, config: Config, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    aiohttp binds a session to a loop; `douane serve` builds its services before the loop runs,
+    and tests run one Providers on several loops, so a session is (re)made for the running loop.
+    """
+
+    __slots__ = ("loop", "session", "spec", "url")
+
+    def __init__(self, spec: ProviderSpec) -> None:
+        self.spec = spec
+        self.url = spec.base_url.rstrip("/")
+        self.session: aiohttp.ClientSession | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    def get(self) -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        if self.session is None or self.loop is not loop or self.session.closed:
+            self.session = aiohttp.ClientSession(
+                headers=_headers(self.spec),
+                timeout=_timeout(self.spec),
+                connector=aiohttp.TCPConnector(limit=self.spec.max_connections, limit_per_host=0),
+                auto_decompress=False,
+                skip_auto_headers=("User-Agent",),
+                trust_env=False,
+            )
+            self.loop = loop
+        return self.session
+
+    async def aclose(self) -> None:
+        session, self.session = self.session, None
+        if session is not None and not session.closed and self.loop is asyncio.get_running_loop():
+            await session.close()
+
+
+class Providers:
+    """Pooled HTTP sessions for every provider; closed at shutdown.
+
+    aiohttp rather than httpx on this path: on loopback it reaches the first byte of a streamed
+    answer ~1.5 ms sooner and costs about half the CPU per streamed request (bench/gateway.py).
+    """
+
+    def __init__(self, config: Config) -> None:
         self._specs = {p.name: p for p in config.providers}
-        self._clients = {name: _client(spec, transport) for name, spec in self._specs.items()}
+        self._pools = {name: _Pool(spec) for name, spec in self._specs.items()}
 
     def spec(self, name: str) -> ProviderSpec:
         return self._specs[name]
 
     async def aclose(self) -> None:
-        for client in self._clients.values():
-            await client.aclose()
+        for pool in self._pools.values():
+            await pool.aclose()
+
+    def _url(self, provider: str, endpoint: str) -> str:
+        pool = self._pools[provider]
+        return pool.url + upstream_path(pool.spec.kind, endpoint)
 
     async def post(self, provider: str, endpoint: str, body: Mapping[str, Any]) -> UpstreamResponse:
         """POST a JSON body and parse the JSON answer.
@@ -103,21 +145,21 @@ class Providers:
         Raises UpstreamError (or UpstreamTimeout) on network failure, HTTP error or a non-JSON body.
         """
         spec = self._specs[provider]
+        url = self._url(provider, endpoint)
         try:
-            response = await self._clients[provider].post(
-                upstream_path(spec.kind, endpoint), content=json.dumps(body).encode()
-            )
-        except httpx.HTTPError as exc:
+            async with self._pools[provider].get().post(url, data=_encode(body)) as response:
+                status, content = response.status, await response.read()
+        except (aiohttp.ClientError, TimeoutError) as exc:
             raise _translate(spec, exc) from exc
-        if response.status_code >= 400:
-            raise _status_error(spec, response.status_code, response.content)
+        if status >= 400:
+            raise _status_error(spec, status, content)
         try:
-            data = response.json()
+            data = json.loads(content)
         except ValueError as exc:
             raise UpstreamError(f"provider {spec.name!r} sent a body that is not JSON") from exc
         if not isinstance(data, dict):
             raise UpstreamError(f"provider {spec.name!r} sent JSON that is not an object")
-        return UpstreamResponse(response.status_code, data, len(response.content))
+        return UpstreamResponse(status, data, len(content))
 
     @asynccontextmanager
     async def stream(
@@ -129,32 +171,33 @@ class Providers:
         connection breaks or stalls longer than the provider's timeout.
         """
         spec = self._specs[provider]
-        client = self._clients[provider]
-        request = client.build_request(
-            "POST", upstream_path(spec.kind, endpoint), content=json.dumps(body).encode()
-        )
+        url = self._url(provider, endpoint)
         try:
-            response = await client.send(request, stream=True)
-        except httpx.HTTPError as exc:
+            response = await self._pools[provider].get().post(url, data=_encode(body))
+        except (aiohttp.ClientError, TimeoutError) as exc:
             raise _translate(spec, exc) from exc
         try:
-            if response.status_code >= 400:
-                raise _status_error(spec, response.status_code, await _read(spec, response))
+            if response.status >= 400:
+                raise _status_error(spec, response.status, await _read(spec, response))
 
             async def chunks() -> AsyncIterator[bytes]:
                 try:
-                    async for chunk in response.aiter_raw():
+                    async for chunk in response.content.iter_any():
                         yield chunk
-                except httpx.HTTPError as exc:
+                except (aiohttp.ClientError, TimeoutError) as exc:
                     raise _translate(spec, exc) from exc
 
             yield chunks()
         finally:
-            await response.aclose()
+            response.release()
 
 
-async def _read(spec: ProviderSpec, response: httpx.Response) -> bytes:
+def _encode(body: Mapping[str, Any]) -> bytes:
+    return json.dumps(body).encode()
+
+
+async def _read(spec: ProviderSpec, response: aiohttp.ClientResponse) -> bytes:
     try:
-        return await response.aread()
-    except httpx.HTTPError as exc:
+        return await response.read()
+    except (aiohttp.ClientError, TimeoutError) as exc:
         raise _translate(spec, exc) from exc

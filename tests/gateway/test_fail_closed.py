@@ -7,15 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+from aiohttp import web
 from starlette.testclient import TestClient
 
 from douane.config import Config, parse_config
 from douane.errors import LedgerUnavailable
 from douane.gateway.app import create_app
 from douane.gateway.services import Services, build_services
-from douane.providers import Providers
+from tests.stub_upstream import stub_upstream
 
 SECRET_VALUE = "Jonas Becker"
 
@@ -44,13 +44,24 @@ class BrokenLedger(Broken):
         pass
 
 
-def _config(tmp_path: Path) -> Config:
+ANSWER = {
+    "id": "c1",
+    "object": "chat.completion",
+    "created": 0,
+    "model": "echo",
+    "choices": [
+        {"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}
+    ],
+}
+
+
+def _config(tmp_path: Path, upstream: str) -> Config:
     return parse_config(
         f"""
 database: sqlite:///{tmp_path}/d.db
 secret_key: k
 providers:
-  - {{name: up, kind: openai, base_url: "http://upstream.test/v1", jurisdiction: US}}
+  - {{name: up, kind: openai, base_url: "{upstream}/v1", jurisdiction: US}}
 models:
   - {{name: m, provider: up, model: echo}}
 """
@@ -58,26 +69,28 @@ models:
 
 
 @pytest.fixture
-def calls() -> list[httpx.Request]:
+def calls() -> list[str]:
     return []
 
 
-def _client(tmp_path: Path, calls: list[httpx.Request], **broken: Any) -> Iterator[TestClient]:
-    config = _config(tmp_path)
-
-    def upstream(request: httpx.Request) -> httpx.Response:
-        calls.append(request)
-        return httpx.Response(200, json={"choices": []})
+def _client(tmp_path: Path, calls: list[str], **broken: Any) -> Iterator[TestClient]:
+    async def upstream(request: web.Request) -> web.StreamResponse:
+        calls.append(request.path)
+        return web.json_response(ANSWER)
 
     def factory(cfg: Config) -> Services:
-        providers = Providers(cfg, transport=httpx.MockTransport(upstream))
-        return build_services(cfg, providers=providers, **broken)
+        return build_services(cfg, **broken)
 
-    with TestClient(create_app(config, factory)) as client:
+    with (
+        stub_upstream(upstream) as url,
+        TestClient(create_app(_config(tmp_path, url), factory)) as client,
+    ):
         from douane.keys import KeyStore
 
         services: Services = client.app.state.services  # type: ignore[attr-defined]
-        _, key = KeyStore(services.engine, config.resolved_secret_key()).create("t", "default")
+        _, key = KeyStore(services.engine, services.config.resolved_secret_key()).create(
+            "t", "default"
+        )
         client.headers["authorization"] = f"Bearer {key}"
         yield client
 
@@ -90,10 +103,24 @@ FAULTS = {
 }
 
 
+def test_without_a_fault_the_request_reaches_the_upstream(
+    tmp_path: Path, calls: list[str]
+) -> None:
+    """The control for the tests below: the same request, nothing broken, is forwarded."""
+    for client in _client(tmp_path, calls):
+        response = client.post(
+            "/v1/chat/completions",
+            json={"model": "m", "messages": [{"role": "user", "content": f"Hi {SECRET_VALUE}"}]},
+        )
+        assert response.status_code == 200
+        assert response.json()["choices"][0]["message"]["content"] == "ok"
+    assert calls == ["/v1/chat/completions"]
+
+
 @pytest.mark.parametrize("component", list(FAULTS))
 @pytest.mark.parametrize("stream", [False, True])
 def test_fault_refuses_openai_request_without_forwarding(
-    tmp_path: Path, calls: list[httpx.Request], component: str, stream: bool
+    tmp_path: Path, calls: list[str], component: str, stream: bool
 ) -> None:
     for client in _client(tmp_path, calls, **{component: FAULTS[component]}):
         response = client.post(
@@ -113,7 +140,7 @@ def test_fault_refuses_openai_request_without_forwarding(
 
 @pytest.mark.parametrize("component", list(FAULTS))
 def test_fault_refuses_anthropic_request_without_forwarding(
-    tmp_path: Path, calls: list[httpx.Request], component: str
+    tmp_path: Path, calls: list[str], component: str
 ) -> None:
     for client in _client(tmp_path, calls, **{component: FAULTS[component]}):
         response = client.post(
@@ -135,7 +162,7 @@ def test_fault_refuses_anthropic_request_without_forwarding(
     assert calls == []
 
 
-def test_readyz_reports_an_unavailable_ledger(tmp_path: Path, calls: list[httpx.Request]) -> None:
+def test_readyz_reports_an_unavailable_ledger(tmp_path: Path, calls: list[str]) -> None:
     for client in _client(tmp_path, calls, ledger=FAULTS["ledger"]):
         response = client.get("/readyz")
         assert response.status_code == 503
