@@ -112,7 +112,7 @@ def test_without_a_fault_the_request_reaches_the_upstream(
             "/v1/chat/completions",
             json={"model": "m", "messages": [{"role": "user", "content": f"Hi {SECRET_VALUE}"}]},
         )
-        assert response.status_code == 200
+        assert response.status_code == 200, response.text
         assert response.json()["choices"][0]["message"]["content"] == "ok"
     assert calls == ["/v1/chat/completions"]
 
