@@ -60,7 +60,9 @@ _OPEN = "[(<{"
 _AFTER_TYPE = "_-\\])>}"
 _RUN = string.ascii_letters + string.digits + "_-"
 _RUN_SET = frozenset(_RUN)
-_LOWER_TYPES = tuple(name.lower() for name in TYPE_NAMES)
+_LOWER_TYPE_BYTES = tuple(name.lower().encode() for name in TYPE_NAMES)
+_AFTER_TYPE_BYTES = frozenset(_AFTER_TYPE.encode())
+_OPEN_BYTES = frozenset(_OPEN.encode())
 _SMALL = 64  # below this many characters a plain regex search is cheaper than the prefilter
 
 
@@ -118,11 +120,7 @@ class CandidateFinder:
 
     def __init__(self, text: str, pos: int = 0) -> None:
         self._text = text
-        self._starts: list[int] | None = None
-        if len(text) - pos >= _SMALL:
-            lowered = text.lower()
-            if len(lowered) == len(text):  # else offsets shift: fall back to the plain search
-                self._starts = _starts(text, lowered, pos)
+        self._starts = _starts(text, pos) if len(text) - pos >= _SMALL else None
 
     def search(self, pos: int) -> re.Match[str] | None:
         """The leftmost candidate starting at or after `pos` that matters (see the class)."""
@@ -136,18 +134,31 @@ class CandidateFinder:
         return None
 
 
-def _starts(text: str, lowered: str, pos: int) -> list[int]:
+def _starts(text: str, pos: int) -> list[int]:
+    """Sorted offsets >= pos where a candidate that matters can start. The search runs on the
+    UTF-8 bytes, lowered: bytes.lower() touches ASCII only (as the ASCII-mode grammar does) and
+    is many times faster than str.lower() on non-ASCII text; byte offsets map back to character
+    offsets only for the few hits."""
+    data = text.encode("utf-8", "surrogatepass").lower()
     found: set[int] = set()
-    end = len(text)
-    for name in _LOWER_TYPES:
+    end = len(data)
+    for name in _LOWER_TYPE_BYTES:
         size = len(name)
-        i = lowered.find(name, pos)
+        i = data.find(name)
         while i != -1:
             # Only a separator, a closing bracket or the end of the text can follow a type name
             # in a candidate that is restorable or still undecided; prose words are skipped.
-            if i + size == end or text[i + size] in _AFTER_TYPE:
+            if i + size == end or data[i + size] in _AFTER_TYPE_BYTES:
                 found.add(i)
-                if i - 1 >= pos and text[i - 1] in _OPEN:
+                if i and data[i - 1] in _OPEN_BYTES:
                     found.add(i - 1)
-            i = lowered.find(name, i + 1)
-    return sorted(found)
+            i = data.find(name, i + 1)
+    if not found:
+        return []
+    hits = sorted(found)
+    if end != len(text):  # non-ASCII: count the characters between consecutive hits
+        chars, last = 0, 0
+        for n, i in enumerate(hits):
+            chars += len(data[last:i].decode("utf-8", "surrogatepass"))
+            hits[n], last = chars, i
+    return hits if not pos or hits[0] >= pos else hits[bisect_left(hits, pos) :]

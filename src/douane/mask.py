@@ -10,11 +10,13 @@ identity in both cases.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from itertools import starmap
+from operator import itemgetter
 
 from douane._placeholder import (
     CANDIDATE,
@@ -57,6 +59,15 @@ class Mapping:
             t: values[0] for t, values in per_type.items() if len(values) == 1 and t not in disabled
         }
         self.max_hex = max((len(h) for _, h in self._by_key), default=0)
+
+    @classmethod
+    def _of(cls, by_key: dict[tuple[str, str], str], bare: dict[str, str]) -> Mapping:
+        """A mapping from keys already canonical and distinct (the masker's own)."""
+        mapping = cls.__new__(cls)
+        mapping._by_key = by_key
+        mapping._bare = bare
+        mapping.max_hex = max((len(h) for _, h in by_key), default=0)
+        return mapping
 
     def lookup(self, type_name: str, hex_suffix: str) -> str | None:
         """The original behind `[TYPE_hex]` (case-insensitive), or None if this request did not
@@ -105,44 +116,59 @@ class MaskResult:
     value_hashes: tuple[str, ...]
 
 
-class _Span(NamedTuple):
-    """One region to replace: overlapping findings merged into their union."""
-
-    start: int
-    end: int
-    action: Action
-    type: FindingType
+# One region to replace, overlapping findings merged into their union: (start, end, action, type).
+_Span = tuple[int, int, Action, FindingType]
+# What replaces a span: a redaction marker, or the (type, raw value) key of a masked value.
+_Slot = str | tuple[FindingType, str]
+# What a value hashes to: (value hash, long hex, (TYPE, shortest hex), shortest placeholder).
+_Hashed = tuple[str, str, tuple[str, str], str]
 
 
 _ACTION_RANK = {Action.MASK: 1, Action.REDACT: 2}
 _ACTIONS = frozenset(str(a) for a in Action)
 
 
-def _merge(items: list[tuple[Finding, Action]]) -> list[_Span]:
+# One finding to replace: (start, end, position in the request, finding, action). Sorting these
+# tuples is the stable sort by (start, end): positions are unique, so findings are never compared.
+_Item = tuple[int, int, int, Finding, Action]
+
+
+def _merge(items: list[_Item]) -> list[_Span]:
     """Union overlapping findings; the region takes the strongest action and, among findings with
     that action, the type of the longest (then highest-level, then alphabetically first) one."""
-    items.sort(key=lambda fa: (fa[0].start, fa[0].end))
+    items.sort()
+    spans: list[_Span] = []
+    end = -1
+    for start, stop, _, finding, action in items:
+        if start < end:
+            return _merge_overlapping(items)
+        spans.append((start, stop, action, finding.type))
+        end = stop
+    return spans
+
+
+def _merge_overlapping(items: list[_Item]) -> list[_Span]:
     clusters: list[list[tuple[Finding, Action]]] = []
     end = -1
-    for fa in items:
-        if clusters and fa[0].start < end:
-            clusters[-1].append(fa)
-            end = max(end, fa[0].end)
+    for start, stop, _, finding, action in items:
+        if clusters and start < end:
+            clusters[-1].append((finding, action))
+            end = max(end, stop)
         else:
-            clusters.append([fa])
-            end = fa[0].end
+            clusters.append([(finding, action)])
+            end = stop
     spans = []
     for cluster in clusters:
         if len(cluster) == 1:
             f, action = cluster[0]
-            spans.append(_Span(f.start, f.end, action, f.type))
+            spans.append((f.start, f.end, action, f.type))
             continue
         action = max((a for _, a in cluster), key=_ACTION_RANK.__getitem__)
         best = min(
             (f for f, a in cluster if a is action),
             key=lambda f: (f.start - f.end, -f.level.rank, str(f.type)),
         )
-        spans.append(_Span(cluster[0][0].start, max(f.end for f, _ in cluster), action, best.type))
+        spans.append((cluster[0][0].start, max(f.end for f, _ in cluster), action, best.type))
     return spans
 
 
@@ -207,11 +233,24 @@ class _Hmac:
 
 
 class Masker:
-    """Masks and redacts findings with placeholders keyed by the tenant secret."""
+    """Masks and redacts findings with placeholders keyed by the tenant secret.
 
-    def __init__(self, secret_key: bytes) -> None:
+    Each distinct (type, value) is hashed once and then remembered in a bounded LRU (the same
+    values come back on every turn of a conversation); `cache_size=0` turns that off. The cache
+    lives in this object's memory only and is never logged or shown by repr.
+    """
+
+    def __init__(self, secret_key: bytes, cache_size: int = 4096) -> None:
         self._hmac = _Hmac(secret_key)
         self._bound: dict[tuple[str, str], Callable[[str], str]] = {}
+        self._hashes: Callable[[FindingType, str], _Hashed] = (
+            functools.lru_cache(maxsize=cache_size)(self._hash_value)
+            if cache_size
+            else self._hash_value
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
 
     def _hash(self, domain: str, type_name: str, value: str) -> str:
         """keyed_hash(key, domain, type_name, value), with the per-type prefix hashed once."""
@@ -220,37 +259,47 @@ class Masker:
             fn = self._bound[(domain, type_name)] = self._hmac.bound(domain, type_name)
         return fn(value)
 
+    def _hash_value(self, type_: FindingType, raw: str) -> _Hashed:
+        """Everything about one raw value that does not depend on the rest of the request."""
+        value_hash = self._hash("value", type_, normalize_value(type_, raw))
+        full_hex = self._derive(value_hash)
+        type_name = str(type_)
+        short = full_hex[:MIN_HEX]
+        return value_hash, full_hex, (type_name, short), f"[{type_name}_{short}]"
+
     @staticmethod
     def _derive(value_hash: str) -> str:
         return hashlib.sha256(b"placeholder:" + value_hash.encode()).hexdigest()
 
-    def _full_hex(self, type_name: str, items: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        """(raw, long hex) for (raw, value hash) items: the placeholder is a prefix of the hex.
+    def _full_hex(self, type_name: str, items: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+        """(raw, long hex) for (raw, value hash, derived hex) items: the placeholder is a prefix
+        of the hex.
 
         The hex is an unkeyed hash of the keyed value hash: keyed through it, one cheap call, and
         the provider never sees a prefix of what the ledger stores. Raw values that normalize
         alike (`DE89 3704…`, `DE893704…`) share it up to MIN_HEX and then differ, so each
         restores to exactly what the client wrote."""
-        if len({vh for _, vh in items}) == len(items):
-            return [(raw, self._derive(vh)) for raw, vh in items]
-        by_hash: dict[str, list[str]] = defaultdict(list)
-        for raw, vh in items:
-            by_hash[vh].append(raw)
+        if len({vh for _, vh, _ in items}) == len(items):
+            return [(raw, hx) for raw, _, hx in items]
+        by_hash: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for raw, vh, hx in items:
+            by_hash[vh].append((raw, hx))
         out = []
-        for vh, group in by_hash.items():
-            base = self._derive(vh)
+        for group in by_hash.values():
             if len(group) == 1:
-                out.append((group[0], base))
+                out.append(group[0])
             else:
-                out += [(r, base[:MIN_HEX] + self._hash("raw", type_name, r)) for r in group]
+                out += [(r, hx[:MIN_HEX] + self._hash("raw", type_name, r)) for r, hx in group]
         return out
 
     def _assign(
-        self, type_name: str, items: list[tuple[str, str]], literal: set[tuple[str, str]]
+        self, type_name: str, items: list[tuple[str, str, str]], literal: set[tuple[str, str]]
     ) -> list[tuple[str, str]]:
         """(raw, hex) with the shortest hex per value that is unique within the request and
         absent from the client's text; depends only on the set of values, not their order."""
-        ordered = sorted(self._full_hex(type_name, items), key=lambda kv: kv[1])
+        ordered = sorted(self._full_hex(type_name, items), key=itemgetter(1))
+        if not literal and len({hx[:MIN_HEX] for _, hx in ordered}) == len(ordered):
+            return [(raw, hx[:MIN_HEX]) for raw, hx in ordered]  # the usual case, in short
         lengths = [MIN_HEX] * len(ordered)
         # Sorted, the longest common prefix of a hex with any other is with a neighbour.
         for i in range(len(ordered) - 1):
@@ -276,77 +325,130 @@ class Masker:
         Raises ScanFailed when findings and actions disagree in number, a finding points outside
         its text, or an action is unknown (the gateway then refuses the request).
         """
-        if len(findings) != len(actions):
-            raise ScanFailed(f"masking failed: {len(findings)} findings but {len(actions)} actions")
-        per_segment: dict[int, list[tuple[Finding, Action]]] = defaultdict(list)
-        for finding, action in zip(findings, actions, strict=True):
-            if not isinstance(action, Action):
-                if action not in _ACTIONS:
-                    raise ScanFailed("masking failed: unknown action")
-                action = Action(action)
-            if not 0 <= finding.segment < len(texts):
-                raise ScanFailed(f"masking failed: a {finding.type} finding has no segment")
-            if not 0 <= finding.start < finding.end <= len(texts[finding.segment]):
-                raise ScanFailed(f"masking failed: a {finding.type} finding is out of range")
-            if action is not Action.KEEP:
-                per_segment[finding.segment].append((finding, action))
+        per_segment = _validate(texts, findings, actions)
         if not per_segment:
             return MaskResult(tuple(texts), Mapping(), {}, ())
 
-        spans = {seg: _merge(items) for seg, items in per_segment.items()}
-        counts: Counter[str] = Counter()
-        hashes: dict[tuple[str, str], str] = {}  # (type, raw) -> value hash; FindingType is a str
-        masked: dict[tuple[str, str], None] = {}  # distinct masked (type, raw), in text order
-        for seg, seg_spans in spans.items():
+        # Per segment: the text between spans, and per span a redaction marker or a masked key.
+        layouts: dict[int, tuple[list[str], list[_Slot]]] = {}
+        every_key: list[tuple[FindingType, str]] = []
+        masked: dict[tuple[FindingType, str], None] = {}  # distinct masked keys, in text order
+        mask_action = Action.MASK
+        for seg, items in per_segment.items():
             text = texts[seg]
-            for span in seg_spans:
-                key = (span.type, text[span.start : span.end])
-                counts[span.type] += 1
-                if key not in hashes:
-                    norm = normalize_value(span.type, key[1])
-                    hashes[key] = self._hash("value", span.type, norm)
-                if span.action is Action.MASK:
+            spans = _merge(items)
+            keys = [(type_, text[start:end]) for start, end, _, type_ in spans]
+            every_key += keys
+            ends = [0, *[end for _, end, _, _ in spans]]
+            starts = [*[start for start, _, _, _ in spans], len(text)]
+            gaps = [text[a:b] for a, b in zip(ends, starts, strict=True)]
+            if all(action is mask_action for _, _, action, _ in spans):
+                masked.update(dict.fromkeys(keys))
+                layouts[seg] = gaps, list(keys)
+                continue
+            slots: list[_Slot] = []
+            for key, (_, _, action, type_) in zip(keys, spans, strict=True):
+                if action is mask_action:
                     masked[key] = None
-
-        hexes: dict[tuple[str, str], str] = {}
-        bare_literal: set[str] = set()
-        if masked:
-            skeletons = (self._render(seg, text, spans, None) for seg, text in enumerate(texts))
-            literal, bare_literal = _literal_keys(skeletons)
-            by_type: dict[str, list[tuple[str, str]]] = defaultdict(list)
-            for type_key, raw in masked:
-                by_type[type_key].append((raw, hashes[(type_key, raw)]))
-            for type_, items in by_type.items():
-                for raw, hx in self._assign(str(type_), items, literal):
-                    hexes[(type_, raw)] = hx
+                    slots.append(key)
+                else:
+                    slots.append(redaction_marker(type_))
+            layouts[seg] = gaps, slots
+        distinct = dict.fromkeys(every_key)
+        hashes = dict(zip(distinct, starmap(self._hashes, distinct), strict=True))
+        names, by_key, bare = self._name(texts, layouts, masked, hashes) if masked else ({}, {}, {})
+        out = list(texts)
+        for seg, (gaps, slots) in layouts.items():
+            out[seg] = _render(gaps, slots, names)
+        counts = Counter(type_ for type_, _ in every_key)
         return MaskResult(
-            texts=tuple(self._render(seg, text, spans, hexes) for seg, text in enumerate(texts)),
-            mapping=Mapping(((str(t), hx, raw) for (t, raw), hx in hexes.items()), bare_literal),
-            counts={str(t): n for t, n in sorted(counts.items())},
-            value_hashes=tuple(sorted(set(hashes.values()))),
+            texts=tuple(out),
+            mapping=Mapping._of(by_key, bare),
+            counts={str(t): counts[t] for t in sorted(counts)},
+            value_hashes=tuple(sorted({h[0] for h in hashes.values()})),
         )
 
-    @staticmethod
-    def _render(
-        seg: int,
-        text: str,
-        spans: dict[int, list[_Span]],
-        hexes: dict[tuple[str, str], str] | None,
-    ) -> str:
-        """The text with its spans replaced; a sentinel stands in for placeholders while their
-        names are not known yet (hexes is None)."""
-        if seg not in spans:
-            return text
-        parts: list[str] = []
-        pos = 0
-        for span in spans[seg]:
-            parts.append(text[pos : span.start])
-            if span.action is Action.REDACT:
-                parts.append(redaction_marker(span.type))
-            elif hexes is None:
-                parts.append(_SENTINEL)
+    def _name(
+        self,
+        texts: Sequence[str],
+        layouts: dict[int, tuple[list[str], list[_Slot]]],
+        masked: dict[tuple[FindingType, str], None],
+        hashes: dict[tuple[FindingType, str], _Hashed],
+    ) -> tuple[dict[tuple[FindingType, str], str], dict[tuple[str, str], str], dict[str, str]]:
+        """(placeholder per masked key, the mapping's entries, its suffix-less entries)."""
+        literal, bare_literal = _literal_keys(
+            _render(*layouts[seg], None) if seg in layouts else text
+            for seg, text in enumerate(texts)
+        )
+        found = [hashes[key] for key in masked]
+        per_type = Counter(type_ for type_, _ in masked)
+        bare = {
+            str(type_): raw
+            for type_, raw in masked
+            if per_type[type_] == 1 and type_ not in bare_literal
+        }
+        if (
+            not literal
+            and len({h[0] for h in found}) == len(found)
+            and len({h[2] for h in found}) == len(found)
+        ):
+            # The usual case: distinct values, distinct short hexes, nothing alike in the text.
+            names = dict(zip(masked, [h[3] for h in found], strict=True))
+            by_key = dict(zip([h[2] for h in found], [raw for _, raw in masked], strict=True))
+            return names, by_key, bare
+        names = {}
+        by_key = {}
+        by_type: dict[FindingType, list[tuple[str, str, str]]] = {}
+        for (type_, raw), h in zip(masked, found, strict=True):
+            by_type.setdefault(type_, []).append((raw, h[0], h[1]))
+        for type_, values in by_type.items():
+            type_name = str(type_)
+            for raw, hx in self._assign(type_name, values, literal):
+                names[(type_, raw)] = f"[{type_name}_{hx}]"
+                by_key[(type_name, hx)] = raw
+        return names, by_key, bare
+
+
+def _validate(
+    texts: Sequence[str], findings: Sequence[Finding], actions: Sequence[Action]
+) -> dict[int, list[_Item]]:
+    """The findings to mask or redact, per segment; raises ScanFailed on inconsistent input."""
+    if len(findings) != len(actions):
+        raise ScanFailed(f"masking failed: {len(findings)} findings but {len(actions)} actions")
+    per_segment: dict[int, list[_Item]] = {}
+    n_texts = len(texts)
+    keep = Action.KEEP
+    for position, (finding, action) in enumerate(zip(findings, actions, strict=True)):
+        if not isinstance(action, Action):
+            if action not in _ACTIONS:
+                raise ScanFailed("masking failed: unknown action")
+            action = Action(action)
+        seg, start, end = finding.segment, finding.start, finding.end
+        if not 0 <= seg < n_texts:
+            raise ScanFailed(f"masking failed: a {finding.type} finding has no segment")
+        if not 0 <= start < end <= len(texts[seg]):
+            raise ScanFailed(f"masking failed: a {finding.type} finding is out of range")
+        if action is not keep:
+            item = (start, end, position, finding, action)
+            items = per_segment.get(seg)
+            if items is None:
+                per_segment[seg] = [item]
             else:
-                parts.append(f"[{span.type}_{hexes[(span.type, text[span.start : span.end])]}]")
-            pos = span.end
-        parts.append(text[pos:])
-        return "".join(parts)
+                items.append(item)
+    return per_segment
+
+
+def _render(
+    gaps: list[str],
+    slots: list[_Slot],
+    names: dict[tuple[FindingType, str], str] | None,
+) -> str:
+    """The segment with its spans replaced; a sentinel stands in for placeholders while their
+    names are not known yet (names is None)."""
+    parts: list[str] = [""] * (2 * len(slots) + 1)
+    parts[::2] = gaps
+    parts[1::2] = [
+        slot if isinstance(slot, str) else _SENTINEL if names is None else names[slot]
+        for slot in slots
+    ]
+    return "".join(parts)
