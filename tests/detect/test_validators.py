@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from phonenumbers import PhoneNumber
-from stdnum import iban
+from stdnum import iban, luhn
 
 from douane.detect import validators
 from douane.detect.validators import VALIDATORS, shannon_entropy
@@ -91,9 +91,10 @@ def test_iban_agrees_with_stdnum_on_real_structures() -> None:
 
 
 def _phone_reference(digits: str) -> bool:
-    """Every region candidate, without the length shortcut."""
+    """Every region candidate, straight through phonenumbers."""
     out = []
-    for region, code in validators._REGION_CODES:
+    for region in validators._PHONE_REGIONS:
+        code = phonenumbers.country_code_for_region(region)
         if digits[0] == "0":
             if region == "IT":
                 out.append((region, PhoneNumber(code, int(digits), italian_leading_zero=True)))
@@ -106,20 +107,43 @@ def _phone_reference(digits: str) -> bool:
 
 @given(st.text(alphabet="0123456789", min_size=9, max_size=13))
 @settings(max_examples=400, deadline=None)
-def test_national_phone_candidates_agree_with_every_region(digits: str) -> None:
-    found = any(
-        phonenumbers.is_valid_number_for_region(n, r)
-        for r, n in validators._national_candidates(digits)
-    )
-    assert found == _phone_reference(digits)
+def test_national_phone_agrees_with_every_region(digits: str) -> None:
+    assert validators._national_valid(digits) == _phone_reference(digits)
+
+
+def _example_national_numbers() -> list[str]:
+    """Every example number phonenumbers ships for our regions, written nationally."""
+    out = []
+    for region in validators._PHONE_REGIONS:
+        for kind in phonenumbers.PhoneNumberType.values():
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is not None:
+                nsn = phonenumbers.national_significant_number(number)
+                trunk = region in validators._TRUNK_ZERO
+                out.append("0" + nsn if trunk else nsn)
+    return out
 
 
 @pytest.mark.parametrize(
-    "digits", ["030123456789", "0612345678", "0201234567", "3123456789", "2025550123", "0471234567"]
+    "digits",
+    [
+        "030123456789",
+        "0612345678",
+        "0201234567",
+        "3123456789",
+        "2025550123",
+        "0471234567",
+        *_example_national_numbers(),
+    ],
 )
-def test_national_phone_candidates_agree_on_real_shapes(digits: str) -> None:
-    found = any(
-        phonenumbers.is_valid_number_for_region(n, r)
-        for r, n in validators._national_candidates(digits)
-    )
-    assert found == _phone_reference(digits)
+def test_national_phone_agrees_on_real_shapes(digits: str) -> None:
+    assert validators._national_valid(digits) == _phone_reference(digits)
+    for cut in (digits[:-1], digits + "0", digits[:-2] + "99"):
+        if 9 <= len(cut) <= 13:
+            assert validators._national_valid(cut) == _phone_reference(cut)
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=40))
+@settings(max_examples=400, deadline=None)
+def test_luhn_checksum_agrees_with_stdnum(digits: str) -> None:
+    assert validators._luhn_checksum(digits) == luhn.checksum(digits)

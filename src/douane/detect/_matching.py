@@ -24,9 +24,9 @@ class EncodedText:
 
     __slots__ = ("_ascii", "_bytes", "_chars", "data", "text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, data: bytes | None = None) -> None:
         self.text = text
-        self.data = text.encode("utf-8", "surrogatepass")
+        self.data = text.encode("utf-8", "surrogatepass") if data is None else data
         self._ascii = len(self.data) == len(text)
         self._bytes = 0  # the last answer: byte offset → character offset
         self._chars = 0

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import fields
 from typing import Protocol, runtime_checkable
 
-from douane.types import Finding, FindingType
+from douane.types import Finding, FindingType, Level
 
-__all__ = ["TYPE_PRIORITY", "Detector"]
+__all__ = ["TYPE_PRIORITY", "Detector", "finding_factory"]
 
 
 @runtime_checkable
@@ -41,3 +42,38 @@ TYPE_PRIORITY: dict[FindingType, int] = {
     FindingType.CODENAME: 40,
     FindingType.PERSON: 30,
 }
+
+
+_FINDING_FIELDS = ("start", "end", "type", "level", "detector", "score", "segment", "label")
+if tuple(f.name for f in fields(Finding)) != _FINDING_FIELDS:  # pragma: no cover
+    raise ImportError("finding_factory is out of date with douane.types.Finding")
+
+
+def finding_factory(
+    type_: FindingType, level: Level, detector: str, label: str = ""
+) -> Callable[[int, int, float], Finding]:
+    """A constructor of segment-0 Findings that share type, level, detector and label.
+
+    Finding is a frozen dataclass: its generated __init__ pays one object.__setattr__ call per
+    field (~3 µs). Hot loops build findings here instead, by setting the slots through their
+    descriptors on a bare instance: the same object, about 3x cheaper.
+    """
+    new = object.__new__
+    setters = tuple(getattr(Finding, name).__set__ for name in _FINDING_FIELDS)
+    set_start, set_end, set_type, set_level, set_detector, set_score, set_segment, set_label = (
+        setters
+    )
+
+    def make(start: int, end: int, score: float) -> Finding:
+        finding: Finding = new(Finding)
+        set_start(finding, start)
+        set_end(finding, end)
+        set_type(finding, type_)
+        set_level(finding, level)
+        set_detector(finding, detector)
+        set_score(finding, score)
+        set_segment(finding, 0)
+        set_label(finding, label)
+        return finding
+
+    return make

@@ -9,7 +9,7 @@ import re2
 from douane.config import Config
 from douane.detect._matching import UNANCHORED as _UNANCHORED
 from douane.detect._matching import EncodedText
-from douane.detect.base import Detector
+from douane.detect.base import Detector, finding_factory
 from douane.detect.rulefile import Rule, RuleSet, load_ruleset
 from douane.detect.validators import VALIDATORS, shannon_entropy
 from douane.types import Finding
@@ -34,6 +34,7 @@ class _Plan:
         "cuts",
         "deny",
         "entropy",
+        "finding",
         "group",
         "id",
         "keywords",
@@ -57,6 +58,7 @@ class _Plan:
         self.context = rule.context if rule.score < 1.0 else ()
         self.boosted = round(min(1.0, rule.score + _CONTEXT_BOOST), 3)
         self.type, self.level, self.id = rule.type, rule.level, rule.id
+        self.finding = finding_factory(rule.type, rule.level, "rules", rule.id)
 
 
 class RuleDetector:
@@ -72,7 +74,6 @@ class RuleDetector:
         self.ruleset = ruleset
         self._rules = ruleset.rules
         self._plans = tuple(_Plan(rule) for rule in self._rules)
-        self._keyed = frozenset(i for i, rule in enumerate(self._rules) if rule.keywords)
         self._set = re2.Set.SearchSet(_SET_OPTIONS)
         for rule in self._rules:
             self._set.Add(rule.pattern.pattern)
@@ -81,42 +82,54 @@ class RuleDetector:
 
     def scan(self, text: str) -> list[Finding]:
         """Findings of every rule whose regex matches and whose checks pass."""
-        encoded = EncodedText(text)
-        hits = self._match(encoded.data)
+        data = text.encode("utf-8", "surrogatepass")
+        hits = self._match(data)
         if not hits:
             return []
         out: list[Finding] = []
         plans = self._plans
-        lowered = "" if self._keyed.isdisjoint(hits) else text.lower()
-        for i in sorted(hits):
+        encoded = None if len(data) == len(text) else EncodedText(text, data)
+        lowered = ""
+        if len(hits) > 1:
+            hits.sort()
+        for i in hits:
             plan = plans[i]
-            if plan.keywords and not any(k in lowered for k in plan.keywords):
-                continue
-            _scan_plan(plan, text, encoded, out)
+            keywords = plan.keywords
+            if keywords and not _has_keyword(keywords, text):
+                # a keyword that occurs as written occurs in the lowered text too: lower lazily
+                if not lowered:
+                    lowered = text.lower()
+                if not _has_keyword(keywords, lowered):
+                    continue
+            _scan_plan(plan, text, data, encoded, out)
         return out
 
 
-def scan_rule(rule: Rule, text: str, encoded: EncodedText | None = None) -> list[Finding]:
+def _has_keyword(keywords: tuple[str, ...], text: str) -> bool:
+    return any(map(text.__contains__, keywords))  # no generator frame: this runs per rule hit
+
+
+def scan_rule(rule: Rule, text: str) -> list[Finding]:
     """Findings of one rule in `text`; a rule with keywords needs one of them in the text."""
     out: list[Finding] = []
-    if encoded is None:
-        if rule.keywords and not any(k in text.lower() for k in rule.keywords):
-            return out
-        encoded = EncodedText(text)
-    _scan_plan(_Plan(rule), text, encoded, out)
+    if rule.keywords and not _has_keyword(rule.keywords, text.lower()):
+        return out
+    data = text.encode("utf-8", "surrogatepass")
+    encoded = None if len(data) == len(text) else EncodedText(text, data)
+    _scan_plan(_Plan(rule), text, data, encoded, out)
     return out
 
 
-def _scan_plan(plan: _Plan, text: str, encoded: EncodedText, out: list[Finding]) -> None:
+def _scan_plan(
+    plan: _Plan, text: str, data: bytes, encoded: EncodedText | None, out: list[Finding]
+) -> None:
     """Append the findings of one rule to `out`.
 
     The hot loop of detection: every regex match passes through here, so it works on byte
-    offsets and decodes only the matched slice; character offsets are computed for kept matches.
+    offsets and decodes only the matched slice; character offsets are computed for kept
+    matches (`encoded` is None for an ASCII text, where both offsets agree).
     """
     match = plan.regexp.Match
-    data = encoded.data
-    ascii_ = len(data) == len(text)
-    char = encoded.char
     group, deny, check = plan.group, plan.deny, plan.check
     stopwords, allow, entropy, context = plan.stopwords, plan.allow, plan.entropy, plan.context
     size = len(data)
@@ -130,11 +143,9 @@ def _scan_plan(plan: _Plan, text: str, encoded: EncodedText, out: list[Finding])
         b_start, b_end = spans[group]
         if b_start < 0 or b_end <= b_start or (deny >= 0 and spans[deny][0] >= 0):
             continue
-        if ascii_:
-            start = b_start
+        if encoded is None:
             value = text[b_start:b_end]
         else:
-            start = -1
             value = data[b_start:b_end].decode("utf-8", "surrogatepass")
         if stopwords and any(s in value.lower() for s in stopwords):
             continue
@@ -147,16 +158,15 @@ def _scan_plan(plan: _Plan, text: str, encoded: EncodedText, out: list[Finding])
             length = _valid_prefix(check, value, plan.cuts)
             if length < 0:
                 continue
-        if start < 0:
-            start = char(b_start)
+        start = b_start if encoded is None else encoded.char(b_start)
         score = plan.score
         if context:
             window = text[max(0, start - _CONTEXT_WINDOW) : start].lower()
-            if any(c in window for c in context):
-                score = plan.boosted
-        out.append(
-            Finding(start, start + length, plan.type, plan.level, "rules", score, label=plan.id)
-        )
+            for word in context:
+                if word in window:
+                    score = plan.boosted
+                    break
+        out.append(plan.finding(start, start + length, score))
 
 
 def _valid_prefix(check: Callable[[str], bool], value: str, cuts: int) -> int:

@@ -10,8 +10,7 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 
 import phonenumbers
-from phonenumbers import PhoneMetadata, PhoneNumber
-from stdnum import iban, luhn
+from stdnum import iban
 from stdnum.at import vnr as at_vnr
 from stdnum.de import idnr as de_idnr
 from stdnum.es import dni as es_dni
@@ -22,6 +21,8 @@ from stdnum.fr import nir as fr_nir
 from stdnum.it import codicefiscale as it_cf
 from stdnum.nl import bsn as nl_bsn
 
+from douane.detect._phone_regions import valid_in_regions
+
 __all__ = ["VALIDATORS", "clear_caches", "shannon_entropy"]
 
 _NON_ALNUM = re.compile(r"[^0-9A-Za-z]")
@@ -30,12 +31,9 @@ _MIN_NATIONAL_DIGITS = 9
 _MAX_NATIONAL_DIGITS = 13
 _TRUNK_ZERO = frozenset({"DE", "FR", "GB", "AT", "CH", "BE", "NL", "IE"})
 _PHONE_REGIONS = ("DE", "FR", "GB", "AT", "CH", "BE", "NL", "LU", "IT", "ES", "IE", "US")
-_REGION_CODES = tuple((r, phonenumbers.country_code_for_region(r)) for r in _PHONE_REGIONS)
-# The national significant number lengths each region's general description allows (empty: any).
-_NSN_LENGTHS = {
-    r: frozenset(PhoneMetadata.metadata_for_region(r).general_desc.possible_length)  # type: ignore[union-attr]
-    for r in _PHONE_REGIONS
-}
+_ITALY = tuple(r for r in _PHONE_REGIONS if r == "IT")
+_TRUNK_ZERO_REGIONS = tuple(r for r in _PHONE_REGIONS if r in _TRUNK_ZERO)
+_OTHER_REGIONS = tuple(r for r in _PHONE_REGIONS if r not in _TRUNK_ZERO and r != "IT")
 
 
 def _compact(value: str) -> str:
@@ -55,8 +53,19 @@ def _luhn(value: str) -> bool:
             13 <= len(digits) <= 19 or (len(digits) == 12 and value.isdigit() and digits[0] in "56")
         )
         and _CARD_IIN.match(digits) is not None
-        and luhn.is_valid(digits)
+        and _luhn_checksum(digits) == 0
     )
+
+
+# a digit → the digit sum of its double (Luhn doubles every second digit from the right)
+_DOUBLED = str.maketrans("0123456789", "0246813579")
+
+
+def _luhn_checksum(digits: str) -> int:
+    """stdnum's `luhn.checksum` for a string of ASCII digits, without its per-digit tuple."""
+    kept = digits[-1::-2]
+    doubled = digits[-2::-2].translate(_DOUBLED)
+    return (sum(map(int, kept)) + sum(map(int, doubled))) % 10
 
 
 def _ipv4(value: str) -> bool:
@@ -175,38 +184,20 @@ def _phone_number(value: str) -> bool:
         digits = "".join(c for c in raw if c.isdigit())
         if len(digits) < _MIN_NATIONAL_DIGITS or len(digits) > _MAX_NATIONAL_DIGITS:
             return False
-        return any(
-            phonenumbers.is_valid_number_for_region(number, region)
-            for region, number in _national_candidates(digits)
-        )
+        return _national_valid(digits)
     except phonenumbers.NumberParseException:
         return False
 
 
-def _national_candidates(digits: str) -> list[tuple[str, PhoneNumber]]:
-    """The number as each region would store it: without the trunk 0, or with it in Italy.
-
-    Building the numbers directly is ~20x cheaper than phonenumbers.parse per region. A region
-    whose general description excludes the length of the national significant number is left
-    out: `is_valid_number_for_region` would reject it by that very length check.
+def _national_valid(digits: str) -> bool:
+    """The number as each region would store it is valid there: without the trunk 0, or with it
+    in Italy (phonenumbers keeps Italy's leading zero in the national significant number).
     """
-    out: list[tuple[str, PhoneNumber]] = []
-    for region, code in _REGION_CODES:
-        lengths = _NSN_LENGTHS[region]
-        if digits[0] == "0":
-            if region == "IT":
-                national = int(digits)
-                if not lengths or len(str(national)) + 1 in lengths:  # the kept leading zero
-                    out.append((region, PhoneNumber(code, national, italian_leading_zero=True)))
-            elif region in _TRUNK_ZERO:
-                national = int(digits[1:])
-                if not lengths or len(str(national)) in lengths:
-                    out.append((region, PhoneNumber(code, national)))
-        elif region not in _TRUNK_ZERO and region != "IT":
-            national = int(digits)
-            if not lengths or len(str(national)) in lengths:
-                out.append((region, PhoneNumber(code, national)))
-    return out
+    if digits[0] == "0":
+        return valid_in_regions(_ITALY, "0" + str(int(digits))) or valid_in_regions(
+            _TRUNK_ZERO_REGIONS, str(int(digits[1:]))
+        )
+    return valid_in_regions(_OTHER_REGIONS, str(int(digits)))
 
 
 _PLACEHOLDER = re.compile(
