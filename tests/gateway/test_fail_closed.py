@@ -44,6 +44,11 @@ class BrokenLedger(Broken):
         pass
 
 
+class BrokenProviders(Broken):
+    async def aclose(self) -> None:
+        pass
+
+
 ANSWER = {
     "id": "c1",
     "object": "chat.completion",
@@ -167,3 +172,24 @@ def test_readyz_reports_an_unavailable_ledger(tmp_path: Path, calls: list[str]) 
         response = client.get("/readyz")
         assert response.status_code == 503
         assert response.json() == {"status": "unavailable", "reason": "ledger_unavailable"}
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_unexpected_error_answers_in_the_dialect_without_its_message(
+    tmp_path: Path, calls: list[str], stream: bool
+) -> None:
+    broken = BrokenProviders(RuntimeError(f"bug while forwarding {SECRET_VALUE}"))
+    for client in _client(tmp_path, calls, providers=broken):
+        response = client.post(
+            "/v1/chat/completions",
+            json={
+                "model": "m",
+                "stream": stream,
+                "messages": [{"role": "user", "content": f"Hi {SECRET_VALUE}"}],
+            },
+        )
+        assert response.status_code == 500
+        error = response.json()["error"]
+        assert error["code"] == "internal_error"
+        assert "RuntimeError" in error["message"]
+        assert SECRET_VALUE not in response.text

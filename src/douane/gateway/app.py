@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -26,6 +29,7 @@ from douane.gateway.services import Services, build_services
 
 __all__ = ["create_app"]
 
+_LOGGER = logging.getLogger("douane.gateway")
 _SSE_HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
 
 
@@ -39,8 +43,8 @@ async def _proxy(request: Request, dialect: Dialect, endpoint: str) -> Response:
     services = _services(request)
     started = time.perf_counter()
     request_id = "req_" + secrets.token_hex(12)
-    status = 200
     fields: dict[str, Any] = {"request_id": request_id, "endpoint": endpoint, "dialect": dialect}
+    summary = partial(_summarise, services, started, endpoint, fields)
     try:
         key = await authenticate(services, request)
         fields.update(team=key.team, key_id=key.id)
@@ -55,20 +59,37 @@ async def _proxy(request: Request, dialect: Dialect, endpoint: str) -> Response:
         )
         if prepared.conversation.stream:
             body = await open_stream(services, prepared)
+            # Logged once the stream ends: off the path of the first token, with its real length.
             return StreamingResponse(
-                body, media_type="text/event-stream", headers={**headers, **_SSE_HEADERS}
+                body,
+                media_type="text/event-stream",
+                headers={**headers, **_SSE_HEADERS},
+                background=BackgroundTask(summary, 200),
             )
-        return JSONResponse(await forward_json(services, prepared), headers=headers)
-    except DouaneError as exc:
-        status = exc.status
-        fields["error"] = exc.code
-        return error_response(dialect, exc, request_id)
-    finally:
-        services.metrics.requests.labels(endpoint, str(status)).inc()
-        services.metrics.request_seconds.labels(endpoint, str(fields.get("stream", False))).observe(
-            time.perf_counter() - started
-        )
-        log_request(started, status=status, **fields)
+        response: Response = JSONResponse(await forward_json(services, prepared), headers=headers)
+        summary(200)
+    except Exception as exc:  # a bug must still answer in the dialect, without its message
+        error = exc if isinstance(exc, DouaneError) else DouaneError(_internal(exc))
+        fields["error"] = error.code
+        summary(error.status)
+        response = error_response(dialect, error, request_id)
+    return response
+
+
+def _internal(exc: Exception) -> str:
+    _LOGGER.error("unexpected %s while handling a request", type(exc).__name__)
+    return f"internal error ({type(exc).__name__})"
+
+
+def _summarise(
+    services: Services, started: float, endpoint: str, fields: dict[str, Any], status: int
+) -> None:
+    """Count, time and log one finished request (ids, names and counts only)."""
+    services.metrics.requests.labels(endpoint, str(status)).inc()
+    services.metrics.request_seconds.labels(endpoint, str(fields.get("stream", False))).observe(
+        time.perf_counter() - started
+    )
+    log_request(started, status=status, **fields)
 
 
 async def chat_completions(request: Request) -> Response:

@@ -93,10 +93,6 @@ async def _scan(services: Services, texts: list[str]) -> list[Finding]:
     return services.scanner.scan_segments(texts)
 
 
-def _counts(findings: list[Finding]) -> dict[str, int]:
-    return dict(Counter(f"{f.type}:{f.level}" for f in findings))
-
-
 async def prepare(
     services: Services, dialect: Dialect, endpoint: str, raw: bytes, key: KeyInfo, request_id: str
 ) -> Prepared:
@@ -116,8 +112,9 @@ async def prepare(
         findings = await _scan(services, texts)
     with _stage(services, "policy"):
         decision = services.policy.decide(key.team, requested.name, findings)
-    for finding in findings:
-        services.metrics.findings.labels(str(finding.type), str(finding.level)).inc()
+    counts = Counter((f.type, f.level) for f in findings)
+    for (kind, level), n in counts.items():  # one labelled child per type, not per finding
+        services.metrics.findings.labels(str(kind), str(level)).inc(n)
     base_record = RequestRecord(
         request_id=request_id,
         team=key.team,
@@ -126,7 +123,7 @@ async def prepare(
         requested_model=requested.name,
         route=decision.route,
         decision="block",
-        finding_counts=_counts(findings),
+        finding_counts={f"{kind}:{level}": n for (kind, level), n in counts.items()},
         bytes_in=len(raw),
         streaming=conversation.stream,
     )
