@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+import traceback
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import partial
@@ -77,7 +78,13 @@ async def _proxy(request: Request, dialect: Dialect, endpoint: str) -> Response:
 
 
 def _internal(exc: Exception) -> str:
-    _LOGGER.error("unexpected %s while handling a request", type(exc).__name__)
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    _LOGGER.error(  # the type and the place, never the message (it may quote the prompt)
+        "unexpected %s at %s:%s",
+        type(exc).__name__,
+        where.filename if where else "?",
+        where.lineno if where else "?",
+    )
     return f"internal error ({type(exc).__name__})"
 
 
