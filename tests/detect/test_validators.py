@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
+
 import phonenumbers
 import pytest
 from hypothesis import given, settings
@@ -147,3 +150,44 @@ def test_national_phone_agrees_on_real_shapes(digits: str) -> None:
 @settings(max_examples=400, deadline=None)
 def test_luhn_checksum_agrees_with_stdnum(digits: str) -> None:
     assert validators._luhn_checksum(digits) == luhn.checksum(digits)
+
+
+def _ipv4_reference(value: str) -> bool:
+    parts = value.split(".")
+    return len(parts) == 4 and all(
+        p.isdigit() and int(p) <= 255 and str(int(p)) == p for p in parts
+    )
+
+
+@given(st.text(alphabet="0123456789.", max_size=20))
+@settings(max_examples=400, deadline=None)
+def test_ipv4_agrees_with_the_split_check(value: str) -> None:
+    assert validators._ipv4(value) == _ipv4_reference(value)
+
+
+def _ipv6_reference(value: str) -> bool:
+    try:
+        ipaddress.IPv6Address(value)
+    except ValueError:
+        return False
+    return True
+
+
+@given(st.text(alphabet="0123456789abcdefABCDEF:.%", max_size=45))
+@settings(max_examples=600, deadline=None)
+def test_ipv6_agrees_with_ipaddress(value: str) -> None:
+    assert validators._ipv6(value) == _ipv6_reference(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2001:db8:0:0:0:0:0:1", "1:2:3:4:5:6:7:8", "::", "1:2:3:4:5:6:1.2.3.4", "fe80::1%eth0"],
+)
+def test_ipv6_agrees_with_ipaddress_on_addresses(value: str) -> None:
+    assert validators._ipv6(value) == _ipv6_reference(value)
+
+
+@given(st.text(alphabet="0123456789ABCDEFabz -./_\u00e9\u0663", max_size=30))
+@settings(max_examples=400, deadline=None)
+def test_compact_agrees_with_the_regex(value: str) -> None:
+    assert validators._compact(value) == re.sub(r"[^0-9A-Za-z]", "", value).upper()
