@@ -17,7 +17,11 @@ from douane.types import FindingType
 
 __all__ = [
     "CANDIDATE",
+    "CANDIDATE_OR_TAIL",
+    "CANONICAL_IS_UNAMBIGUOUS",
     "MIN_HEX",
+    "OPEN_CHARS",
+    "RUN_CHARS",
     "TYPE_NAMES",
     "CandidateFinder",
     "candidate_key",
@@ -56,14 +60,30 @@ _PREFIXES = "|".join(
 _VIABLE = re.compile(
     rf"(?:[\[(<{{](?:{_PREFIXES})?|(?<!\w)(?:{_PREFIXES}))\Z", re.IGNORECASE | re.ASCII
 )
-_OPEN = "[(<{"
+# The leftmost candidate or viable tail, whichever comes first (a candidate has group "t").
+CANDIDATE_OR_TAIL = re.compile(
+    rf"(?:{CANDIDATE.pattern})|(?:{_VIABLE.pattern})", re.IGNORECASE | re.ASCII
+)
+_OPEN = OPEN_CHARS = "[(<{"
 _AFTER_TYPE = "_-\\])>}"
 _RUN = string.ascii_letters + string.digits + "_-"
-_RUN_SET = frozenset(_RUN)
+_RUN_SET = RUN_CHARS = frozenset(_RUN)
 _LOWER_TYPE_BYTES = tuple(name.lower().encode() for name in TYPE_NAMES)
 _AFTER_TYPE_BYTES = frozenset(_AFTER_TYPE.encode())
 _OPEN_BYTES = frozenset(_OPEN.encode())
+_CONTINUATION_MARKS = bytes(1 if 0x80 <= b < 0xC0 else 0 for b in range(256))
 _SMALL = 64  # below this many characters a plain regex search is cheaper than the prefilter
+
+
+# True when no type name followed by a separator begins another type name: then a canonical
+# `[TYPE_hex]` can only ever be read back as that type and hex.
+CANONICAL_IS_UNAMBIGUOUS = not any(
+    other.upper().startswith(name.upper() + sep)
+    for name in TYPE_NAMES
+    for other in TYPE_NAMES
+    for sep in "_-"
+    if other != name
+)
 
 
 def format_placeholder(type_name: str, hex_suffix: str) -> str:
@@ -92,22 +112,13 @@ def viable_tail(text: str, start: int, max_len: int) -> int | None:
     if not text or (text[-1] not in _RUN_SET and text[-1] not in _OPEN):
         return None
     low = max(start, len(text) - max_len)
-    window = text[low:]
-    run = len(window) - len(window.rstrip(_RUN))
-    run_start = len(text) - run
-    # A candidate starts at an opening bracket or at a word boundary: the start of the trailing
-    # run of word characters or just after a `-` inside it.
-    positions = [run_start - 1] if run_start - 1 >= low and text[run_start - 1] in _OPEN else []
-    if run:
-        positions.append(run_start)
-        i = text.find("-", run_start, len(text) - 1)
-        while i != -1:
-            positions.append(i + 1)
-            i = text.find("-", i + 1, len(text) - 1)
-    for pos in positions:
-        if _VIABLE.match(text, pos):
-            return pos
-    return None
+    # A candidate starts at an opening bracket or at a word boundary: just before the trailing
+    # run of word characters, at its start, or just after a `-` inside it. The search tries
+    # exactly those: inside the run, the lookbehind fails everywhere else, and a bracket
+    # cannot be part of the run.
+    first = max(low, len(text.rstrip(_RUN)) - 1)
+    m = _VIABLE.search(text, first)
+    return m.start() if m is not None else None
 
 
 class CandidateFinder:
@@ -116,21 +127,32 @@ class CandidateFinder:
     skips candidates that can be neither restored nor extended (a type name followed by a space),
     which changes no restorer or masker outcome: those only ever reject such candidates."""
 
-    __slots__ = ("_starts", "_text")
+    __slots__ = ("_next", "_starts", "_text")
 
     def __init__(self, text: str, pos: int = 0) -> None:
         self._text = text
         self._starts = _starts(text, pos) if len(text) - pos >= _SMALL else None
+        self._next = 0  # index of the first start not yet passed (searches move forward)
 
     def search(self, pos: int) -> re.Match[str] | None:
         """The leftmost candidate starting at or after `pos` that matters (see the class)."""
-        if self._starts is None:
-            return CANDIDATE.search(self._text, pos)
         starts = self._starts
-        for i in range(bisect_left(starts, pos), len(starts)):
-            m = CANDIDATE.match(self._text, starts[i])
+        if starts is None:
+            return CANDIDATE.search(self._text, pos)
+        i = self._next
+        if i and starts[i - 1] >= pos:  # a search behind the last one: start over
+            i = 0
+        count = len(starts)
+        while i < count and starts[i] < pos:
+            i += 1
+        match = CANDIDATE.match
+        while i < count:
+            m = match(self._text, starts[i])
+            i += 1
             if m is not None:
+                self._next = i - 1
                 return m
+        self._next = count
         return None
 
 
@@ -140,7 +162,7 @@ def _starts(text: str, pos: int) -> list[int]:
     is many times faster than str.lower() on non-ASCII text; byte offsets map back to character
     offsets only for the few hits."""
     data = text.encode("utf-8", "surrogatepass").lower()
-    found: set[int] = set()
+    found: list[int] = []
     end = len(data)
     for name in _LOWER_TYPE_BYTES:
         size = len(name)
@@ -149,16 +171,18 @@ def _starts(text: str, pos: int) -> list[int]:
             # Only a separator, a closing bracket or the end of the text can follow a type name
             # in a candidate that is restorable or still undecided; prose words are skipped.
             if i + size == end or data[i + size] in _AFTER_TYPE_BYTES:
-                found.add(i)
                 if i and data[i - 1] in _OPEN_BYTES:
-                    found.add(i - 1)
+                    found.append(i - 1)
+                found.append(i)
             i = data.find(name, i + 1)
     if not found:
         return []
-    hits = sorted(found)
-    if end != len(text):  # non-ASCII: count the characters between consecutive hits
-        chars, last = 0, 0
+    hits = sorted(set(found))
+    if end != len(text):
+        # Non-ASCII: a character's offset is its byte offset less the continuation bytes before.
+        marks = data.translate(_CONTINUATION_MARKS)
+        skipped, last = 0, 0
         for n, i in enumerate(hits):
-            chars += len(data[last:i].decode("utf-8", "surrogatepass"))
-            hits[n], last = chars, i
+            skipped += marks.count(1, last, i)
+            hits[n], last = i - skipped, i
     return hits if not pos or hits[0] >= pos else hits[bisect_left(hits, pos) :]

@@ -12,11 +12,14 @@ import json
 import re
 from typing import Literal
 
+from douane import _placeholder as grammar
 from douane._placeholder import (
+    CANDIDATE,
+    CANDIDATE_OR_TAIL,
+    CANONICAL_IS_UNAMBIGUOUS,
     TYPE_NAMES,
     CandidateFinder,
-    candidate_key,
-    is_paired,
+    format_placeholder,
     viable_tail,
 )
 from douane.mask import Mapping
@@ -35,10 +38,11 @@ class Restorer:
     kind="json": the output is raw JSON text (tool-call arguments), so values are JSON-escaped.
     """
 
+    __slots__ = ("_bare", "_canonical", "_context", "_held", "_max_hex", "_values", "_window")
+
     def __init__(self, mapping: Mapping, kind: Kind = "text") -> None:
         if kind not in ("text", "json"):
             raise ValueError(f"unknown restore kind {kind!r}")
-        self._mapping = mapping
         escape = kind == "json"
         self._values = {
             key: json.dumps(value, ensure_ascii=False)[1:-1] if escape else value
@@ -49,6 +53,12 @@ class Restorer:
             for t in TYPE_NAMES
             if (v := mapping.bare(t)) is not None
         }
+        # `[TYPE_hex]` exactly as the masker wrote it: found with one dict lookup.
+        self._canonical = (
+            {format_placeholder(*key): value for key, value in self._values.items()}
+            if CANONICAL_IS_UNAMBIGUOUS
+            else {}
+        )
         self._max_hex = mapping.max_hex
         # open bracket + type + separator + hex + close bracket
         self._window = _MAX_TYPE + self._max_hex + 3
@@ -59,7 +69,27 @@ class Restorer:
         """Restored text that is safe to emit now; may be shorter than `chunk` (held back)."""
         if not self._values:
             return chunk
-        return self._process(chunk, final=False)
+        if self._held or len(chunk) >= grammar._SMALL:
+            return self._process(chunk, final=False)
+        # Fast path, the usual streamed token: nothing held, no candidate in it. One search finds
+        # the first candidate or else the suffix that could still become one (see viable_tail:
+        # without a candidate, a viable suffix is a bracket or a proper prefix of a type name,
+        # and no candidate can start inside it).
+        context = self._context
+        buf = context + chunk
+        pos = len(context)
+        m = CANDIDATE_OR_TAIL.search(buf, pos)
+        if m is None:
+            if chunk:
+                self._context = chunk[-1]
+            return chunk
+        tail = m.start()
+        if m.group("t") is not None or len(buf) - tail > self._window:
+            return self._process(chunk, final=False)
+        if tail > 0:
+            self._context = buf[tail - 1]
+        self._held = buf[tail:]
+        return buf[pos:tail]
 
     def flush(self) -> str:
         """Everything still held back, restored; call once at the end of the stream."""
@@ -68,60 +98,72 @@ class Restorer:
         return self._process("", final=True)
 
     def _process(self, chunk: str, final: bool) -> str:
-        buf = self._context + self._held + chunk
-        pos = emitted = len(self._context)
+        context = self._context
+        buf = context + self._held + chunk
+        size = len(buf)
+        pos = emitted = len(context)
+        finder = CandidateFinder(buf, pos) if size - pos >= grammar._SMALL else None
         out: list[str] = []
-        cut = len(buf)
-        finder = CandidateFinder(buf, pos)
-        while (m := finder.search(pos)) is not None:
-            if not final and self._undecided(m, buf):
-                cut = m.start()
+        cut = size
+        canonical = self._canonical
+        while True:
+            m = CANDIDATE.search(buf, pos) if finder is None else finder.search(pos)
+            if m is None:
+                if not final:
+                    tail = viable_tail(buf, pos, self._window)
+                    if tail is not None:
+                        cut = tail
                 break
-            hit = self._replacement(m, buf)
-            if hit is None:
-                pos = m.start() + 1
-                continue
-            start, end, value = hit
+            value = canonical.get(m.group())
+            if value is not None:  # decided (it has its closing bracket) and ours
+                start, end = m.span()
+            else:
+                o, t, _, h, c = m.groups()
+                if not final and c is None and (h is None or len(h) <= self._max_hex):
+                    # Undecided while the text ends with it, or with `[PERSON` + a separator
+                    # still waiting for its hex (the regex matched only `[PERSON`).
+                    rest = size - m.end()
+                    if not rest or (h is None and buf[m.end() :] in _SEPARATOR_PREFIXES):
+                        cut = m.start()
+                        break
+                hit = self._replacement(m, o, t, h, c, buf)
+                if hit is None:
+                    pos = m.start() + 1
+                    continue
+                start, end, value = hit
             out.append(buf[emitted:start])
             out.append(value)
             emitted = pos = end
-        else:
-            if not final:
-                tail = viable_tail(buf, pos, self._window)
-                if tail is not None:
-                    cut = tail
-        out.append(buf[emitted:cut])
-        self._context = buf[cut - 1] if cut > 0 else self._context
+        if cut > 0:
+            self._context = buf[cut - 1]
         self._held = buf[cut:]
+        if not out:
+            return buf[emitted:cut]
+        out.append(buf[emitted:cut])
         return "".join(out)
 
-    def _undecided(self, m: re.Match[str], buf: str) -> bool:
-        """True if characters yet to come could change what this candidate is."""
-        if m.group("c") is not None:
-            return False
-        h = m.group("h")
-        if h is not None and len(h) > self._max_hex:
-            return False
-        if m.end() == len(buf):
-            return True
-        # `[PERSON_` with the hex still to come: the regex matched only `[PERSON`.
-        return h is None and buf[m.end() :] in _SEPARATOR_PREFIXES
-
-    def _replacement(self, m: re.Match[str], buf: str) -> tuple[int, int, str] | None:
+    def _replacement(
+        self,
+        m: re.Match[str],
+        o: str | None,
+        t: str,
+        h: str | None,
+        c: str | None,
+        buf: str,
+    ) -> tuple[int, int, str] | None:
         """(start, end, value) when the candidate is a placeholder of this request."""
-        paired = is_paired(m)
-        type_name, hex_suffix = candidate_key(m)
-        if not hex_suffix:
+        paired = o is not None and c is not None
+        if h is None:
             # A dropped suffix is restored only in brackets, upper case, and when unambiguous.
-            value = self._bare.get(type_name) if paired and m.group("t").isupper() else None
+            value = self._bare.get(t.upper()) if paired and t.isupper() else None
             return (m.start(), m.end(), value) if value is not None else None
-        value = self._values.get((type_name, hex_suffix))
+        value = self._values.get((t.upper(), h.lower()))
         if value is None:
             return None
         if paired:
             return m.start(), m.end(), value
         end = m.end("h")
-        if m.group("c") is None and end < len(buf) and _WORD.match(buf, end):
+        if c is None and end < len(buf) and _WORD.match(buf, end):
             return None  # `PERSON_a3f9cx` is some other word
         return m.start("t"), end, value
 
