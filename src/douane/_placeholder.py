@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import string
 from bisect import bisect_left
+from itertools import accumulate, repeat
+from operator import sub
 
 from douane.types import FindingType
 
@@ -125,17 +127,31 @@ class CandidateFinder:
     """`CANDIDATE.search` over one text, sped up by a case-insensitive substring prefilter: a
     candidate can only start at a type name or at the bracket just before one. On long texts it
     skips candidates that can be neither restored nor extended (a type name followed by a space),
-    which changes no restorer or masker outcome: those only ever reject such candidates."""
+    which changes no restorer or masker outcome: those only ever reject such candidates.
 
-    __slots__ = ("_next", "_starts", "_text")
+    With `canonical` (placeholder text -> value), a bracket that opens one of those exact
+    placeholders is reported as (start, end, value) without running the regex: the regex would
+    read it as exactly that placeholder (CANONICAL_IS_UNAMBIGUOUS)."""
 
-    def __init__(self, text: str, pos: int = 0) -> None:
+    __slots__ = ("_canonical", "_longest", "_next", "_starts", "_text")
+
+    def __init__(self, text: str, pos: int = 0, canonical: dict[str, str] | None = None) -> None:
         self._text = text
         self._starts = _starts(text, pos) if len(text) - pos >= _SMALL else None
         self._next = 0  # index of the first start not yet passed (searches move forward)
+        self._canonical = canonical if canonical and CANONICAL_IS_UNAMBIGUOUS else None
+        self._longest = max(map(len, self._canonical)) if self._canonical else 0
 
     def search(self, pos: int) -> re.Match[str] | None:
-        """The leftmost candidate starting at or after `pos` that matters (see the class)."""
+        """The leftmost candidate starting at or after `pos` that matters (see the class), for a
+        finder without `canonical`."""
+        hit = self.find(pos)
+        if isinstance(hit, tuple):
+            raise TypeError("search() on a finder with canonical placeholders: use find()")
+        return hit
+
+    def find(self, pos: int) -> re.Match[str] | tuple[int, int, str] | None:
+        """Like search(), but an exact canonical placeholder comes as (start, end, value)."""
         starts = self._starts
         if starts is None:
             return CANDIDATE.search(self._text, pos)
@@ -145,10 +161,17 @@ class CandidateFinder:
         count = len(starts)
         while i < count and starts[i] < pos:
             i += 1
-        match = CANDIDATE.match
+        text, canonical, match = self._text, self._canonical, CANDIDATE.match
         while i < count:
-            m = match(self._text, starts[i])
+            start = starts[i]
             i += 1
+            if canonical is not None and text[start] == "[":
+                end = text.find("]", start + 1, start + self._longest) + 1
+                value = canonical.get(text[start:end]) if end else None
+                if value is not None:
+                    self._next = i - 1
+                    return start, end, value
+            m = match(text, start)
             if m is not None:
                 self._next = i - 1
                 return m
@@ -181,8 +204,6 @@ def _starts(text: str, pos: int) -> list[int]:
     if end != len(text):
         # Non-ASCII: a character's offset is its byte offset less the continuation bytes before.
         marks = data.translate(_CONTINUATION_MARKS)
-        skipped, last = 0, 0
-        for n, i in enumerate(hits):
-            skipped += marks.count(1, last, i)
-            hits[n], last = i - skipped, i
+        between = map(marks.count, repeat(1), [0, *hits[:-1]], hits)
+        hits = list(map(sub, hits, accumulate(between)))
     return hits if not pos or hits[0] >= pos else hits[bisect_left(hits, pos) :]

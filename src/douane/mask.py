@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import starmap
 from operator import itemgetter
+from typing import TypeVar, cast
 
 from douane._placeholder import (
     CANDIDATE,
@@ -33,13 +34,14 @@ from douane.types import Action, Finding, FindingType
 
 __all__ = ["Mapping", "MaskResult", "Masker"]
 
+_T = TypeVar("_T")
 _SENTINEL = "[\x00]"  # stands in for a placeholder while scanning the client's own text
 
 
 class Mapping:
     """Placeholder ↔ original value for one request; its repr never shows a value."""
 
-    __slots__ = ("_bare", "_by_key", "max_hex")
+    __slots__ = ("_bare", "_by_key", "_derived", "max_hex")
 
     def __init__(
         self, entries: Iterable[tuple[str, str, str]] = (), bare_disabled: Iterable[str] = ()
@@ -59,6 +61,7 @@ class Mapping:
             t: values[0] for t, values in per_type.items() if len(values) == 1 and t not in disabled
         }
         self.max_hex = max((len(h) for _, h in self._by_key), default=0)
+        self._derived: dict[str, object] = {}
 
     @classmethod
     def _of(cls, by_key: dict[tuple[str, str], str], bare: dict[str, str]) -> Mapping:
@@ -67,7 +70,15 @@ class Mapping:
         mapping._by_key = by_key
         mapping._bare = bare
         mapping.max_hex = max((len(h) for _, h in by_key), default=0)
+        mapping._derived = {}
         return mapping
+
+    def derived(self, name: str, build: Callable[[Mapping], _T]) -> _T:
+        """`build(self)`, computed once per mapping (the restorer's lookup tables: a response
+        has a restorer per stream channel, and a mapping never changes)."""
+        if name not in self._derived:
+            self._derived[name] = build(self)
+        return cast(_T, self._derived[name])
 
     def lookup(self, type_name: str, hex_suffix: str) -> str | None:
         """The original behind `[TYPE_hex]` (case-insensitive), or None if this request did not

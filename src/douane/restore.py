@@ -43,21 +43,8 @@ class Restorer:
     def __init__(self, mapping: Mapping, kind: Kind = "text") -> None:
         if kind not in ("text", "json"):
             raise ValueError(f"unknown restore kind {kind!r}")
-        escape = kind == "json"
-        self._values = {
-            key: json.dumps(value, ensure_ascii=False)[1:-1] if escape else value
-            for key, value in mapping.items()
-        }
-        self._bare = {
-            t: json.dumps(v, ensure_ascii=False)[1:-1] if escape else v
-            for t in TYPE_NAMES
-            if (v := mapping.bare(t)) is not None
-        }
-        # `[TYPE_hex]` exactly as the masker wrote it: found with one dict lookup.
-        self._canonical = (
-            {format_placeholder(*key): value for key, value in self._values.items()}
-            if CANONICAL_IS_UNAMBIGUOUS
-            else {}
+        self._values, self._bare, self._canonical = mapping.derived(
+            f"restore:{kind}", lambda m: _tables(m, kind == "json")
         )
         self._max_hex = mapping.max_hex
         # open bracket + type + separator + hex + close bracket
@@ -102,21 +89,22 @@ class Restorer:
         buf = context + self._held + chunk
         size = len(buf)
         pos = emitted = len(context)
-        finder = CandidateFinder(buf, pos) if size - pos >= grammar._SMALL else None
+        canonical = self._canonical
+        finder = CandidateFinder(buf, pos, canonical) if size - pos >= grammar._SMALL else None
         out: list[str] = []
         cut = size
-        canonical = self._canonical
         while True:
-            m = CANDIDATE.search(buf, pos) if finder is None else finder.search(pos)
+            m = CANDIDATE.search(buf, pos) if finder is None else finder.find(pos)
             if m is None:
                 if not final:
                     tail = viable_tail(buf, pos, self._window)
                     if tail is not None:
                         cut = tail
                 break
-            value = canonical.get(m.group())
-            if value is not None:  # decided (it has its closing bracket) and ours
-                start, end = m.span()
+            if isinstance(m, tuple):  # one of ours, as the masker wrote it
+                start, end, value = m
+            elif (ours := canonical.get(m.group())) is not None:  # the same, found by regex
+                (start, end), value = m.span(), ours
             else:
                 o, t, _, h, c = m.groups()
                 if not final and c is None and (h is None or len(h) <= self._max_hex):
@@ -166,6 +154,29 @@ class Restorer:
         if c is None and end < len(buf) and _WORD.match(buf, end):
             return None  # `PERSON_a3f9cx` is some other word
         return m.start("t"), end, value
+
+
+def _tables(
+    mapping: Mapping, escape: bool
+) -> tuple[dict[tuple[str, str], str], dict[str, str], dict[str, str]]:
+    """(value per (TYPE, hex), value per bare TYPE, value per canonical placeholder text); for
+    JSON output the values are JSON-escaped."""
+    values = {
+        key: json.dumps(value, ensure_ascii=False)[1:-1] if escape else value
+        for key, value in mapping.items()
+    }
+    bare = {
+        t: json.dumps(v, ensure_ascii=False)[1:-1] if escape else v
+        for t in TYPE_NAMES
+        if (v := mapping.bare(t)) is not None
+    }
+    # `[TYPE_hex]` exactly as the masker wrote it: found with one dict lookup.
+    canonical = (
+        {format_placeholder(*key): value for key, value in values.items()}
+        if CANONICAL_IS_UNAMBIGUOUS
+        else {}
+    )
+    return values, bare, canonical
 
 
 def restore_text(mapping: Mapping, text: str, kind: Kind = "text") -> str:
