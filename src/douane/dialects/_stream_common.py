@@ -9,14 +9,23 @@ from douane.dialects._json import JSON
 from douane.dialects.sse import SSEEvent
 from douane.errors import UpstreamError
 
-__all__ = ["DONE", "Usage", "dump", "load_event", "upstream_failure"]
+__all__ = ["DONE", "Usage", "dump", "event", "load_event", "upstream_failure"]
 
 DONE = "[DONE]"
 
 
+# What json.dumps(obj, ensure_ascii=False, separators=(",", ":")) builds on every call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dump(obj: Any) -> str:
     """Compact JSON for an SSE data line (no newlines, so one data line per event)."""
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT.encode(obj)
+
+
+def event(name: str | None, obj: Any) -> SSEEvent:
+    """An event whose data is `obj` as compact JSON, carrying `obj` for the next stage."""
+    return SSEEvent(name, _COMPACT.encode(obj), obj)
 
 
 def _message(error: Any) -> str:

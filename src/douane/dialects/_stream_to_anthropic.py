@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from douane.dialects._json import JSON
-from douane.dialects._stream_common import DONE, Usage, dump, load_event
+from douane.dialects._stream_common import DONE, Usage, event, load_event
 from douane.dialects.response import ANTHROPIC_STOP
 from douane.dialects.sse import SSEEvent
 from douane.errors import UpstreamError
@@ -14,7 +14,7 @@ __all__ = ["OpenAIToAnthropic"]
 
 
 def _event(obj: JSON) -> SSEEvent:
-    return SSEEvent(obj["type"], dump(obj))
+    return event(obj["type"], obj)
 
 
 class OpenAIToAnthropic:

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from douane.dialects._json import JSON
-from douane.dialects._stream_common import DONE, Usage, dump, load_event
+from douane.dialects._stream_common import DONE, Usage, event, load_event
 from douane.dialects.response import OPENAI_FINISH
 from douane.dialects.sse import SSEEvent
 from douane.errors import UpstreamError
@@ -40,7 +40,7 @@ class AnthropicToOpenAI:
         }
         if finish is not None and not self.include_usage:
             chunk["usage"] = self._usage()
-        return SSEEvent(None, dump(chunk))
+        return event(None, chunk)
 
     def _usage(self) -> JSON:
         tin, tout = self.usage.pair
@@ -78,7 +78,7 @@ class AnthropicToOpenAI:
                     "choices": [],
                     "usage": self._usage(),
                 }
-                out.append(SSEEvent(None, dump(chunk)))
+                out.append(event(None, chunk))
             return [*out, SSEEvent(None, DONE)]
         if kind in ("ping", "content_block_stop"):
             return []

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from douane.errors import UpstreamError
 
@@ -15,18 +16,26 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 
 @dataclass(frozen=True, slots=True)
 class SSEEvent:
-    """One dispatched event: its `event:` name (None if absent) and its joined `data:` lines."""
+    """One dispatched event: its `event:` name (None if absent) and its joined `data:` lines.
+
+    `parsed` may carry the JSON object `data` encodes, when the stage that made the event had it
+    at hand, so the next stage need not parse it again. It takes no part in equality or repr,
+    and nobody may mutate it."""
 
     event: str | None
     data: str
+    parsed: Any = field(default=None, compare=False, repr=False)
 
 
 def encode_sse(ev: SSEEvent) -> bytes:
     """The wire form of one event; multi-line data becomes several `data:` lines (so a lone
     "\\r" in data reads back as "\\n", as every SSE parser would read it)."""
-    head = f"event: {ev.event}\n" if ev.event is not None else ""
-    body = "".join(f"data: {line}\n" for line in _LINE_END.split(ev.data))
-    return f"{head}{body}\n".encode()
+    data = ev.data
+    if "\n" in data or "\r" in data:
+        data = "\ndata: ".join(_LINE_END.split(data))
+    if ev.event is None:
+        return f"data: {data}\n\n".encode()
+    return f"event: {ev.event}\ndata: {data}\n\n".encode()
 
 
 class SSEDecoder:
@@ -74,6 +83,11 @@ class SSEDecoder:
             self._started = True
             buf = buf.removeprefix("\ufeff")
         events: list[SSEEvent] = []
+        if "\r" not in buf:  # the usual case: "\n" is the only line ending
+            *lines, self._buffer = buf.split("\n")
+            for line in lines:
+                self._line(line, events)
+            return events
         start = 0
         for match in _LINE_END.finditer(buf):
             self._line(buf[start : match.start()], events)

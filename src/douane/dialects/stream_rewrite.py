@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from douane.dialects._json import JSON
-from douane.dialects._stream_common import DONE, dump
+from douane.dialects._stream_common import DONE, event
 from douane.dialects.conversation import Dialect, TextKind
 from douane.dialects.sse import SSEEvent
 from douane.errors import UpstreamError
@@ -27,6 +27,8 @@ class TextStage(Protocol):
 
 
 def _load(ev: SSEEvent) -> JSON | None:
+    if ev.parsed is not None:  # the translator's own object: no need to parse its text again
+        return ev.parsed  # type: ignore[no-any-return]
     try:
         obj = json.loads(ev.data)
     except ValueError:
@@ -93,7 +95,7 @@ class StreamTextRewriter:
             {"index": i, "delta": d, "logprobs": None, "finish_reason": None}
             for i, d in deltas.items()
         ]
-        return [SSEEvent(None, dump({**self._template, "choices": choices}))]
+        return [event(None, {**self._template, "choices": choices})]
 
     def _feed_openai(self, ev: SSEEvent) -> list[SSEEvent]:
         if ev.data.strip() == DONE:
@@ -130,7 +132,7 @@ class StreamTextRewriter:
             if closing:
                 before += self._flush_openai(_of_choice(index))
             new_choices.append({**choice, "delta": delta})
-        return [*before, SSEEvent(ev.event, dump({**obj, "choices": new_choices}))]
+        return [*before, event(ev.event, {**obj, "choices": new_choices})]
 
     # Anthropic ----------------------------------------------------------------------------
 
@@ -142,8 +144,8 @@ class StreamTextRewriter:
                     delta = {"type": "text_delta", "text": text}
                 else:
                     delta = {"type": "input_json_delta", "partial_json": text}
-                event = {"type": "content_block_delta", "index": index, "delta": delta}
-                return [SSEEvent("content_block_delta", dump(event))]
+                block_delta = {"type": "content_block_delta", "index": index, "delta": delta}
+                return [event("content_block_delta", block_delta)]
         return []
 
     def _feed_anthropic(self, ev: SSEEvent) -> list[SSEEvent]:
@@ -157,7 +159,7 @@ class StreamTextRewriter:
             if block.get("type") == "text" and block.get("text"):
                 text = self._stage((index, "text"), "text").feed(block["text"])
                 new = {**obj, "content_block": {**block, "text": text}}
-                return [SSEEvent(ev.event, dump(new))]
+                return [event(ev.event, new)]
             return [ev]
         if kind == "content_block_delta":
             delta = obj.get("delta") or {}
@@ -169,7 +171,7 @@ class StreamTextRewriter:
                 new_delta = {**delta, "partial_json": args}
             else:
                 return [ev]
-            return [SSEEvent(ev.event, dump({**obj, "delta": new_delta}))]
+            return [event(ev.event, {**obj, "delta": new_delta})]
         if kind == "content_block_stop":
             return [*self._flush_block(index), ev]
         if kind in ("message_delta", "message_stop"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from douane.dialects._stream_common import DONE, Usage, dump, load_event
+from douane.dialects._stream_common import DONE, Usage, event, load_event
 from douane.dialects._stream_to_anthropic import OpenAIToAnthropic
 from douane.dialects._stream_to_openai import AnthropicToOpenAI
 from douane.dialects.conversation import Dialect
@@ -44,7 +44,7 @@ class _OpenAISame:
             return []
         if "model" in obj:
             obj["model"] = self.model
-        return [SSEEvent(ev.event, dump(obj))]
+        return [event(ev.event, obj)]
 
     def flush(self) -> list[SSEEvent]:
         return []
@@ -67,12 +67,12 @@ class _AnthropicSame:
             message = obj["message"]
             self.usage.update_anthropic(message.get("usage"))
             obj["message"] = {**message, "model": self.model}
-            return [SSEEvent(ev.event or kind, dump(obj))]
+            return [event(ev.event or kind, obj)]
         if kind == "message_delta":
             self.usage.update_anthropic(obj.get("usage"))
         elif kind == "message_stop":
             self.finished = True
-        return [ev]
+        return [SSEEvent(ev.event, ev.data, obj)]
 
     def flush(self) -> list[SSEEvent]:
         return []
