@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from douane.detect._fold import fold
 from douane.detect._names import Lexicon
@@ -172,7 +172,7 @@ def email_matches(
     text: str,
     start: int,
     end: int,
-    tokens: list[str],
+    tokens: Sequence[str],
     emails: list[tuple[int, int, tuple[str, ...]]],
 ) -> bool:
     """An e-mail address on the same line whose local part spells the name (a.broy, rena.beckmann).

@@ -22,6 +22,7 @@ __all__ = [
     "STRONG",
     "TAIL_KINDS",
     "TOKEN",
+    "TOKEN_TAIL",
     "UPPER",
     "after_label",
     "bare",
@@ -29,12 +30,15 @@ __all__ = [
     "decide",
     "fills_line",
     "is_common",
+    "is_initial",
     "line_start",
     "takes_tail",
+    "word_kind",
 ]
 
 UPPER = "A-ZÀ-ÖØ-Þ" + "".join(c for c in map(chr, range(0x100, 0x250)) if c.isupper())
-TOKEN = rf"[{UPPER}][\w'’]*(?:-[\w'’]+)*\.?"
+TOKEN_TAIL = r"[\w'’]*(?:-[\w'’]+)*\.?"  # what follows a token's capital
+TOKEN = rf"[{UPPER}]{TOKEN_TAIL}"
 INITIAL = re.compile(rf"^[{UPPER}]\.$")
 # A capitalised word this frequent (Zipf, de/en/fr) is an ordinary word unless it is a name.
 COMMON = 3.4
@@ -136,6 +140,10 @@ def is_common(lex: Lexicon, word: str) -> bool:
     return not lex.is_first(word) and not lex.is_last(word) and word_frequency(word) >= COMMON
 
 
+def is_initial(token: str) -> bool:
+    return len(token) <= 3 and INITIAL.match(token) is not None  # only "A." (or "A.\n") can be
+
+
 def classify(lex: Lexicon, token: str) -> str:
     """first | wfirst | last | wlast | caps | initial | particle | unknown | common | other.
 
@@ -143,12 +151,16 @@ def classify(lex: Lexicon, token: str) -> str:
     """
     if token in lex.particles:
         return "particle"
-    if INITIAL.match(token):
+    if is_initial(token):
         return "initial"
-    word = bare(token)
+    return word_kind(lex, bare(token))
+
+
+def word_kind(lex: Lexicon, word: str) -> str:
+    """The kind of a token that is neither a particle nor an initial, from its bare form."""
     if word in lex.not_names or word in lex.org_words or word in lex.honorifics:
         return "other"
-    if any(c.isdigit() or c == "_" for c in word):
+    if not word.isalpha() and any(c.isdigit() or c == "_" for c in word):  # letters: neither
         return "other"
     if word.isupper() and len(word) > 1:
         if len(word) > 2 and word.isalpha():
@@ -161,9 +173,10 @@ def classify(lex: Lexicon, token: str) -> str:
                 return "capsw"
         return "other"
     # A name that is also a frequent word of one language (Konto, Rolle, Eine, Koch) is weak.
-    if lex.is_first(word):
+    # (`in` first: is_first/is_last add only hyphenated names, and capitals are handled above.)
+    if word in lex.first or ("-" in word and lex.is_first(word)):
         return "wfirst" if lex.is_weak(word, lex.top_first) else "first"
-    if lex.is_last(word):
+    if word in lex.last or ("-" in word and lex.is_last(word)):
         return "wlast" if lex.is_weak(word, lex.top_last) else "last"
     if word_frequency(word) >= COMMON:
         return "common" if is_language_word(word) else "shared"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from douane.config import Config
 from douane.detect._names import Lexicon, load_lexicon
@@ -26,18 +25,15 @@ from douane.detect._person_context import (
 from douane.detect._person_coref import name_tokens, propagate
 from douane.detect._person_enum import ENUM_KINDS, enumerated, member_words
 from douane.detect._person_kinds import (
-    INITIAL,
-    TAIL_KINDS,
     TOKEN,
+    TOKEN_TAIL,
+    UPPER,
     after_label,
     bare,
-    classify,
-    decide,
     fills_line,
-    is_common,
     line_start,
-    takes_tail,
 )
+from douane.detect._person_plan import Plan, Planner
 from douane.detect.base import Detector
 from douane.types import Finding, FindingType, Level
 
@@ -48,35 +44,21 @@ _PARTICLE = (
 )
 # A run starts after any non-word character but a hyphen: after a space, an opening quote
 # ("VALUES ('Ashleigh Broy'") or a French elision ("d'Emil Hein"); "O'Brien" stays one token.
-_START = r"(?<![\w-])"
-_RUN = re.compile(rf"{_START}{TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{TOKEN})*")
-_WORD = re.compile(r"\S+")
-_MAX_NAME_TOKENS = 5
+# The test looks back from after the capital (`(?<![\w-].)`, not `(?<![\w-])` before it), so
+# that the pattern opens with a character class and `re` skips ahead to capitals in C.
+_FIRST_TOKEN = rf"[{UPPER}](?<![\w-].){TOKEN_TAIL}"
+_RUN = re.compile(rf"{_FIRST_TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{TOKEN})*")
 _EMAIL_REACH = 170  # an `@` this close may end a local part that spells the run (see near())
 # What ends a name that is a field next to its address: `'Ashleigh Broy', '…@`, `Ann Lee <…@`.
 _FIELD_END = frozenset("'\",;|<>()[]\t\n")
-_ARTICLE_PARTICLES = frozenset({"der", "den", "des", "dem"})
 _SURNAME_KINDS = frozenset({"last", "unknown", "caps", "first"})
 _LAST_TOKEN = re.compile(rf"(?<![\w'’-]){TOKEN}$")
 
 _COREF, _ENUM = 0.8, 0.7
 # _judge's answer for a task-list subject that needs its siblings: decided after the pass.
 _DEFER = (-1, -1, 0.0)
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """What a run offers independent of its surroundings: cues and candidate name spans."""
-
-    strong: bool
-    greeting: bool
-    cue_only: bool  # no candidate can pass without a greeting or label cue
-    cue_helps: bool  # some candidate can pass with a cue: worth looking for layout cues
-    candidates: tuple[tuple[list[tuple[int, str, str]], list[str]], ...]
-
-
 _MISSING = object()
-_CACHE_SIZE = 50_000
+_LENT_MAX = 50_000
 
 
 class BuiltinPersonDetector:
@@ -87,28 +69,31 @@ class BuiltinPersonDetector:
     def __init__(self, lexicon: Lexicon, level: Level = Level.CONFIDENTIAL) -> None:
         self._lex = lexicon
         self._level = level
-        # run text → analysis; plain dict operations are atomic, so threads may share it.
-        self._cache: dict[str, _Plan | None] = {}
-        self._kinds: dict[str, str] = {}  # token → kind, the same for every run it occurs in
+        self._planner = Planner(lexicon)  # run → plan, token → facts; shared by threads
         self._lent: dict[str, dict[str, bool]] = {}  # found name → the tokens it lends (coref)
 
     def scan(self, text: str) -> Iterable[Finding]:
         """PERSON findings; titles and salutations are outside the span."""
         out: list[Finding] = []
-        cache = self._cache
+        plans = self._planner.plans
+        plan_of = self._planner.plan
+        judge = self._judge
         rejected: list[re.Match[str]] = []  # runs not taken: coreference may claim their tokens
         deferred: list[re.Match[str]] = []  # task-list subjects waiting for their siblings
         emails = LocalParts(text) if "@" in text else None
+        colon = ":" in text  # no colon, no label cue
         for run in _RUN.finditer(text):
             s = run.group()
-            if cache.get(s, _MISSING) is None:  # fast path: a run already known not to be a name
+            plan = plans.get(s, _MISSING)
+            if plan is _MISSING:
+                plan = plan_of(s)
+            if plan is None:  # a run known not to be a name, whatever its context
                 rejected.append(run)
                 continue
-            base = run.start()
-            found = self._judge(text, base, s, emails)
+            found = judge(text, run.start(), s, plan, emails, colon)  # type: ignore[arg-type]
             if found is None:
                 rejected.append(run)
-            elif found is _DEFER:
+            elif found == _DEFER:
                 deferred.append(run)
             else:
                 start, end, score = found
@@ -122,14 +107,19 @@ class BuiltinPersonDetector:
             self._corefer(text, out, rejected)
         return out
 
+    def clear_cache(self) -> None:
+        """Forget analysed runs and tokens (benchmarks call this to measure a cold detector)."""
+        self._planner.clear()
+        self._lent.clear()
+
     def _enumerate(self, text: str, out: list[Finding], rejected: list[re.Match[str]]) -> None:
         """Add the bare name-like members of comma/and lists that hold a found name."""
-        org_words = self._lex.org_words
+        facts = self._planner.facts
 
         def member(run: str) -> bool:
             words = member_words(run)
             return words is not None and all(
-                self._kind(w) in ENUM_KINDS and bare(w) not in org_words for w in words
+                facts(w)[0] in ENUM_KINDS and not facts(w)[2] for w in words
             )
 
         spans = enumerated(text, [(f.start, f.end) for f in out], rejected, member)
@@ -146,7 +136,7 @@ class BuiltinPersonDetector:
             if text[f.start - 2 : f.start] != ", " or f.start < 4:
                 continue
             prev = _LAST_TOKEN.search(text, max(0, f.start - 42), f.start - 2)
-            if prev is None or self._kind(prev.group()) not in _SURNAME_KINDS:
+            if prev is None or self._planner.kind(prev.group()) not in _SURNAME_KINDS:
                 continue
             before = text[max(0, prev.start() - 2) : prev.start()].rstrip(" \t")
             if before and before[-1] not in _FIELD_END and before[-1] not in ":/":
@@ -168,11 +158,13 @@ class BuiltinPersonDetector:
     ) -> None:
         """Accept task-list subjects under a task header or next to a person subject."""
         subjects = {line_start(text, f.start) for f in out if list_subject(text, f.start, f.end)}
+        colon = ":" in text
         for match in deferred:
             base, found = match.start(), None
-            if list_cue(self._lex, text, line_start(text, base), subjects):
-                found = self._judge(text, base, match.group(), emails, cue=True)
-            if found is None or found is _DEFER:
+            plan = self._planner.plan(match.group())
+            if plan is not None and list_cue(self._lex, text, line_start(text, base), subjects):
+                found = self._judge(text, base, match.group(), plan, emails, colon, cue=True)
+            if found is None or found == _DEFER:
                 rejected.append(match)
                 continue
             start, end, score = found
@@ -189,15 +181,15 @@ class BuiltinPersonDetector:
                 continue  # a single word lends nothing
             lent = self._lent.get(span)
             if lent is None:
-                lent = self._lent[span] = name_tokens((span,), self._kind, bare)
+                if len(self._lent) >= _LENT_MAX:
+                    self._lent.clear()
+                lent = self._lent[span] = name_tokens((span,), self._planner.kind, bare)
             for word, weak in lent.items():
                 names[word] = names.get(word, True) and weak
         if not names:
             return
-        org_words = self._lex.org_words
-        spans = propagate(
-            text, names, rejected, lambda run: any(bare(t) in org_words for t in run.split())
-        )
+        facts = self._planner.facts
+        spans = propagate(text, names, rejected, lambda run: any(facts(t)[2] for t in run.split()))
         added = [
             Finding(start, end, FindingType.PERSON, self._level, self.name, _COREF)
             for start, end in spans
@@ -207,93 +199,19 @@ class BuiltinPersonDetector:
             out.extend(added)
             out.sort(key=lambda f: f.start)
 
-    def _kind(self, token: str) -> str:
-        kind = self._kinds.get(token)
-        if kind is None:
-            kind = self._kinds[token] = classify(self._lex, token)
-        return kind
-
-    def clear_cache(self) -> None:
-        """Forget analysed runs (benchmarks call this to measure a cold detector)."""
-        self._cache.clear()
-        self._kinds.clear()
-        self._lent.clear()
-
-    def _plan(self, run: str) -> _Plan | None:
-        """The context-free analysis of a run, cached: most runs repeat ("Die", "The", names)."""
-        plan = self._cache.get(run, _MISSING)
-        if plan is not _MISSING:
-            return plan  # type: ignore[return-value]
-        plan = self._analyse(run)
-        if len(self._cache) >= _CACHE_SIZE:
-            self._cache.clear()
-            self._kinds.clear()
-            self._lent.clear()
-        self._cache[run] = plan
-        return plan
-
-    def _analyse(self, run: str) -> _Plan | None:
-        lex = self._lex
-        tokens = [(m.start(), m.group()) for m in _WORD.finditer(run)]
-        if any(bare(t) in lex.org_words for _, t in tokens):
-            return None
-        strong = greeting = False
-        i = 0
-        while i < len(tokens):
-            word = bare(tokens[i][1])
-            if word in lex.greetings or word in lex.roles:
-                greeting = True
-            elif word in lex.honorifics and (
-                word in ("M", "Me") or not INITIAL.match(tokens[i][1])
-            ):
-                strong = True
-            elif (
-                strong
-                or INITIAL.match(tokens[i][1]) is not None
-                or not (word in lex.not_names or is_common(lex, word))
-            ):
-                break
-            i += 1
-        # A run can start with ordinary words ("Personalie Detlef Jacob"): try each start.
-        candidates = []
-        for start in range(i, min(len(tokens), i + 3)):
-            names = self._names(tokens[start:], strong)
-            if names:
-                candidates.append((names, [k for _, _, k in names if k != "particle"]))
-            if names and names[-1][2] in TAIL_KINDS:  # "Christa Butte", else "Christa"
-                names = names[:-1]
-                while names and names[-1][2] == "particle":
-                    names.pop()
-                if names:
-                    candidates.append((names, [k for _, _, k in names if k != "particle"]))
-        if not candidates:
-            return None
-        cue_only = all(
-            decide(kinds, names, strong=strong, cue=False, alone=True) is None
-            for names, kinds in candidates
-        )
-        cue_helps = any(
-            decide(kinds, names, strong=strong, cue=True, alone=False) is not None
-            for names, kinds in candidates
-        )
-        if cue_only and not cue_helps:
-            return None  # passes neither alone nor with any cue ("IBAN"): cache it as no name
-        return _Plan(strong, greeting, cue_only, cue_helps, tuple(candidates))
-
     def _judge(
         self,
         text: str,
         base: int,
         run: str,
+        plan: Plan,
         emails: LocalParts | None,
+        colon: bool,
         *,
         cue: bool = False,
     ) -> tuple[int, int, float] | None:
         """(start, end, score), None, or _DEFER for a task-list subject that needs context."""
-        plan = self._plan(run)
-        if plan is None:
-            return None
-        labelled = cue or plan.greeting or after_label(self._lex, text, base)
+        labelled = cue or plan.greeting or (colon and after_label(self._lex, text, base))
         found = (
             None
             if plan.cue_only and not labelled
@@ -313,70 +231,39 @@ class BuiltinPersonDetector:
                 and text[end : end + 2].lstrip(" ")[:1] in _FIELD_END
                 and text.find("@", max(0, base - _EMAIL_REACH), end + _EMAIL_REACH) >= 0
                 and (near := emails.near(base, end))
-                and email_matches(text, base, end, _name_words(plan), near)
+                and email_matches(text, base, end, plan.words, near)
             )
         ):
             return self._accept(text, base, run, plan, True)
-        if ":" in text[end : end + 3] and list_subject(text, base, end) is not None:
+        if colon and ":" in text[end : end + 3] and list_subject(text, base, end) is not None:
             return _DEFER
         return None
 
     def _accept(
-        self, text: str, base: int, run: str, plan: _Plan, labelled: bool
+        self, text: str, base: int, run: str, plan: Plan, labelled: bool
     ) -> tuple[int, int, float] | None:
-        lex = self._lex
-        if plan.cue_only and not labelled:
-            return None
         after = text[base + len(run) : base + len(run) + 24].lstrip(" \t")
         if after.startswith("&"):  # "Hartmann & Söhne KG", "Mentzel & Scheuermann GmbH"
             return None
-        if after.split(" ", 1)[0].rstrip(".,;:") in lex.org_words:
+        if after.split(" ", 1)[0].rstrip(".,;:") in self._lex.org_words:
             return None
-        cue = labelled
-        for names, kinds in plan.candidates:
-            alone = fills_line(text, base + names[0][0], base + names[-1][0] + len(names[-1][1]))
-            score = decide(kinds, names, strong=plan.strong, cue=cue, alone=alone)
+        for start, stop, end, with_cue, alone, anywhere in plan.candidates:
+            if labelled:
+                score = with_cue
+            else:
+                score = alone
+                if (
+                    score is not None
+                    and not anywhere
+                    and not fills_line(text, base + start, base + stop)
+                ):
+                    score = None
             if score is None:
                 if plan.strong:
                     return None
                 continue
-            first = base + names[0][0]
-            last_off, last_tok, _ = names[-1]
-            end = base + last_off + len(bare(last_tok))
-            if INITIAL.match(last_tok):
-                end = base + last_off + len(last_tok)
-            return first, end, score
+            return base + start, base + end, score
         return None
-
-    def _names(self, tokens: list[tuple[int, str]], strong: bool) -> list[tuple[int, str, str]]:
-        names: list[tuple[int, str, str]] = []
-        for offset, tok in tokens:
-            kind = self._kind(tok)
-            if tok in _ARTICLE_PARTICLES and not (
-                names and names[-1][1] in ("van", "von", "Van", "Von")
-            ):
-                break  # "Rolle des Bundesverfassungsgerichts" is a genitive, "van der Berg" a name
-            if kind == "particle":
-                if names or (strong and tok[:1].isupper()):  # "M. Da Costa"
-                    names.append((offset, tok, kind))
-                continue
-            if kind in TAIL_KINDS and names and takes_tail(names):
-                if names[-1][2] == "particle":  # "Linn van Soest": the particle vouches for it
-                    kind = "shared"
-                names.append((offset, tok, kind))  # "H. Butte", "Amélie PERRIN"
-                break
-            if kind in ("other", *TAIL_KINDS) and not (strong and not names and tok[:1].isupper()):
-                break
-            names.append((offset, tok, kind))
-            if len(names) >= _MAX_NAME_TOKENS or tok.endswith((",", ";", ":")):
-                break
-        while names and names[-1][2] == "particle":
-            names.pop()
-        return names
-
-
-def _name_words(plan: _Plan) -> list[str]:
-    return [tok for _, tok, kind in plan.candidates[0][0] if kind != "particle"]
 
 
 def person_detectors(config: Config) -> Sequence[Detector]:

@@ -1,0 +1,260 @@
+"""What a capitalised run offers PERSON regardless of its surroundings: cues and candidate names.
+
+A run's plan depends only on its text, so it is worked out once per distinct run and cached (most
+runs repeat: "Die", "The", names); a token's facts (kind, bare form, company word, role at the
+head of a run) once per distinct token. Most runs are settled here for good: a company word, or
+no token that can begin a name, rejects them before any look at their context.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from douane.detect._names import Lexicon
+from douane.detect._person_kinds import (
+    INITIAL,
+    TAIL_KINDS,
+    bare,
+    decide,
+    is_common,
+    is_initial,
+    takes_tail,
+    word_kind,
+)
+
+__all__ = ["Candidate", "Plan", "Planner", "TokenFacts"]
+
+_MAX_NAME_TOKENS = 5
+_ARTICLE_PARTICLES = frozenset({"der", "den", "des", "dem"})
+_VAN_VON = ("van", "von", "Van", "Von")
+_CACHE_SIZE = 50_000
+# A token's role at the head of a run: the prefix of greetings, titles and ordinary words that
+# precedes a name ("Sehr geehrte Frau", "Personalie") is skipped; any other token ends it.
+NAME, GREETING, HONORIFIC, SKIP = 0, 1, 2, 3
+# is_common() by kind, where classify() has already consulted the same lists for the same word.
+_COMMON_BY_KIND = {
+    "first": False,
+    "wfirst": False,
+    "last": False,
+    "wlast": False,
+    "unknown": False,
+    "common": True,
+    "shared": True,
+}
+_MISSING = object()
+# The kinds _names takes as the first token of a name (particles, `other` and tail kinds not).
+_LONE_NAME_KINDS = frozenset({"first", "wfirst", "last", "wlast", "caps", "initial", "unknown"})
+
+
+# What one token is, independent of its neighbours: (kind, bare form, company word, role at the
+# head of a run). A plain tuple: one is made for every distinct token.
+TokenFacts = tuple[str, str, bool, int]
+
+
+class Candidate(NamedTuple):
+    """One reading of a run as a name: offsets in the run and the scores `decide` gives it."""
+
+    start: int  # the first name token
+    stop: int  # after the last name token as written (where the line test looks)
+    end: int  # after its bare form ("Noor." ends before the dot; an initial keeps it)
+    with_cue: float | None  # the score after a cue; `alone` does not matter then
+    alone: float | None  # the score without a cue when the name fills its line
+    anywhere: bool  # `alone` holds without a cue wherever the name stands
+
+
+class Plan(NamedTuple):
+    """A run that may hold a name: its cues and candidate readings, longest start first."""
+
+    strong: bool  # after an honorific ("Frau", "M.")
+    greeting: bool  # after a greeting or role word ("Hallo", "Dear")
+    cue_only: bool  # no candidate passes without a greeting or label cue
+    cue_helps: bool  # some candidate passes with a cue: worth looking for layout cues
+    candidates: tuple[Candidate, ...]
+    words: tuple[str, ...]  # the first candidate's name tokens, particles left out
+
+
+class Planner:
+    """Plans of runs and facts of tokens for one lexicon, cached; `clear` forgets both.
+
+    Plain dict operations are atomic, so threads may share one planner.
+    """
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self._lex = lexicon
+        self.plans: dict[str, Plan | None] = {}  # run text → plan, None for "no name"
+        self._facts: dict[str, TokenFacts] = {}
+        self._greeting_words = lexicon.greetings | lexicon.roles
+
+    def clear(self) -> None:
+        self.plans.clear()
+        self._facts.clear()
+
+    def plan(self, run: str) -> Plan | None:
+        """The run's plan, or None when it holds no name whatever its context."""
+        plan = self.plans.get(run, _MISSING)
+        if plan is not _MISSING:
+            return plan  # type: ignore[return-value]
+        plan = self._analyse(run)
+        if len(self.plans) >= _CACHE_SIZE:
+            self.clear()
+        self.plans[run] = plan
+        return plan
+
+    def kind(self, token: str) -> str:
+        return self.facts(token)[0]
+
+    def facts(self, token: str) -> TokenFacts:
+        facts = self._facts.get(token)
+        if facts is None:
+            facts = self._facts[token] = self._new_facts(token)
+        return facts
+
+    def _new_facts(self, token: str) -> TokenFacts:
+        lex = self._lex
+        word = bare(token)
+        initial = is_initial(token)
+        if token in lex.particles:
+            kind = "particle"
+        elif initial:
+            kind = "initial"
+        else:
+            kind = word_kind(lex, word)
+        if word in self._greeting_words:
+            role = GREETING
+        elif word in lex.honorifics and (word in ("M", "Me") or not initial):
+            role = HONORIFIC
+        elif not initial and (word in lex.not_names or _is_common(lex, kind, word)):
+            role = SKIP
+        else:
+            role = NAME
+        return (kind, word, word in lex.org_words, role)
+
+    def _analyse(self, run: str) -> Plan | None:
+        tokens = run.split()
+        if len(tokens) == 1:
+            return self._analyse_word(run)
+        facts_of = self._facts.get
+        facts = []
+        for token in tokens:
+            token_facts = facts_of(token) or self.facts(token)
+            if token_facts[2]:
+                return None  # a company word
+            facts.append(token_facts)
+        strong = greeting = False
+        count = len(tokens)
+        i = 0
+        while i < count:
+            role = facts[i][3]
+            if role == GREETING:
+                greeting = True
+            elif role == HONORIFIC:
+                strong = True
+            elif strong or role == NAME:
+                break
+            i += 1
+        # A run can start with ordinary words ("Personalie Detlef Jacob"): try each start.
+        readings: list[list[tuple[int, str, str]]] = []
+        for start in range(i, min(count, i + 3)):
+            names = _names(tokens, facts, start, strong)
+            if not names:
+                continue
+            readings.append(names)
+            if names[-1][2] in TAIL_KINDS:  # "Christa Butte", else "Christa"
+                names = names[:-1]
+                while names and names[-1][2] == "particle":
+                    names.pop()
+                if names:
+                    readings.append(names)
+        if not readings:
+            return None
+        return _plan(run, tokens, readings, strong, greeting)
+
+    def _analyse_word(self, token: str) -> Plan | None:
+        """The plan of a one-token run: _analyse without its loops."""
+        kind, _, org, role = self._facts.get(token) or self.facts(token)
+        # Any other role makes the token a prefix with nothing after it; _names reads a lone
+        # token as a name unless it is a particle, `other` or a tail kind.
+        if org or role != NAME or kind not in _LONE_NAME_KINDS:
+            return None
+        return _plan(token, [token], [[(0, token, kind)]], False, False)
+
+
+def _plan(
+    run: str,
+    tokens: list[str],
+    readings: list[list[tuple[int, str, str]]],
+    strong: bool,
+    greeting: bool,
+) -> Plan | None:
+    """Score the readings of a run (token index, token, kind triples) into its plan."""
+    scored = []
+    cue_only, cue_helps = True, False
+    for names in readings:
+        kinds = [kind for _, _, kind in names if kind != "particle"]
+        alone = decide(kinds, names, strong=strong, cue=False, alone=True)
+        with_cue = decide(kinds, names, strong=strong, cue=True, alone=False)
+        cue_only = cue_only and alone is None
+        cue_helps = cue_helps or with_cue is not None
+        scored.append((names, kinds, alone, with_cue))
+    if cue_only and not cue_helps:
+        return None  # passes neither alone nor with any cue ("IBAN"): no name
+    offsets = _offsets(run, tokens) if len(tokens) > 1 else [0]
+    candidates = []
+    for names, kinds, alone, with_cue in scored:
+        # Without a cue, decide() never scores a name that it refuses on its own line.
+        anywhere = alone is not None and (
+            decide(kinds, names, strong=strong, cue=False, alone=False) is not None
+        )
+        index, last, _ = names[-1]
+        stop = offsets[index] + len(last)
+        end = stop if INITIAL.match(last) else offsets[index] + len(bare(last))
+        candidates.append(Candidate(offsets[names[0][0]], stop, end, with_cue, alone, anywhere))
+    words = tuple(tok for _, tok, kind in readings[0] if kind != "particle")
+    return Plan(strong, greeting, cue_only, cue_helps, tuple(candidates), words)
+
+
+def _is_common(lex: Lexicon, kind: str, word: str) -> bool:
+    known = _COMMON_BY_KIND.get(kind)
+    return is_common(lex, word) if known is None else known
+
+
+def _names(
+    tokens: list[str], facts: list[TokenFacts], start: int, strong: bool
+) -> list[tuple[int, str, str]]:
+    """The name read from `start` on: (token index, token, kind) triples."""
+    names: list[tuple[int, str, str]] = []
+    for index in range(start, len(tokens)):
+        tok = tokens[index]
+        kind = facts[index][0]
+        if tok in _ARTICLE_PARTICLES and not (names and names[-1][1] in _VAN_VON):
+            break  # "Rolle des Bundesverfassungsgerichts" is a genitive, "van der Berg" a name
+        if kind == "particle":
+            if names or (strong and tok[:1].isupper()):  # "M. Da Costa"
+                names.append((index, tok, kind))
+            continue
+        if kind in TAIL_KINDS and names and takes_tail(names):
+            if names[-1][2] == "particle":  # "Linn van Soest": the particle vouches for it
+                kind = "shared"
+            names.append((index, tok, kind))  # "H. Butte", "Amélie PERRIN"
+            break
+        if (kind == "other" or kind in TAIL_KINDS) and not (
+            strong and not names and tok[:1].isupper()
+        ):
+            break
+        names.append((index, tok, kind))
+        if len(names) >= _MAX_NAME_TOKENS or tok.endswith((",", ";", ":")):
+            break
+    while names and names[-1][2] == "particle":
+        names.pop()
+    return names
+
+
+def _offsets(run: str, tokens: list[str]) -> list[int]:
+    """Each token's offset in the run (tokens are separated by blanks only)."""
+    offsets = []
+    pos = 0
+    for token in tokens:
+        pos = run.find(token, pos)
+        offsets.append(pos)
+        pos += len(token)
+    return offsets
