@@ -25,7 +25,7 @@ def dump(obj: Any) -> str:
 
 def event(name: str | None, obj: Any) -> SSEEvent:
     """An event whose data is `obj` as compact JSON, carrying `obj` for the next stage."""
-    return SSEEvent(name, _COMPACT.encode(obj), obj)
+    return SSEEvent(name, _COMPACT.encode(obj), obj, True)
 
 
 def _message(error: Any) -> str:

@@ -19,12 +19,14 @@ class SSEEvent:
     """One dispatched event: its `event:` name (None if absent) and its joined `data:` lines.
 
     `parsed` may carry the JSON object `data` encodes, when the stage that made the event had it
-    at hand, so the next stage need not parse it again. It takes no part in equality or repr,
-    and nobody may mutate it."""
+    at hand, so the next stage need not parse it again; `compact` says that `data` is exactly
+    that object's compact encoding (so an unchanged object need not be encoded again). Neither
+    takes part in equality or repr, and nobody may mutate `parsed`."""
 
     event: str | None
     data: str
     parsed: Any = field(default=None, compare=False, repr=False)
+    compact: bool = field(default=False, compare=False, repr=False)
 
 
 def encode_sse(ev: SSEEvent) -> bytes:

@@ -36,6 +36,12 @@ def _load(ev: SSEEvent) -> JSON | None:
     return obj if isinstance(obj, dict) else None
 
 
+def _same(ev: SSEEvent, obj: JSON) -> SSEEvent:
+    """The event for a chunk the stages left unchanged: encoded as if rewritten, but without
+    encoding it again when its data already is the compact encoding."""
+    return ev if ev.compact else event(ev.event, obj)
+
+
 def _of_choice(index: Any) -> Callable[[_Key], bool]:
     return lambda key: key[0] == index
 
@@ -53,7 +59,7 @@ class StreamTextRewriter:
         self._dialect = dialect
         self._make = make_stage
         self._stages: dict[_Key, TextStage] = {}
-        self._template: JSON = {}
+        self._last: JSON = {}  # the last chunk with choices: its other keys make flush chunks
 
     def _stage(self, key: _Key, kind: TextKind) -> TextStage:
         stage = self._stages.get(key)
@@ -95,7 +101,8 @@ class StreamTextRewriter:
             {"index": i, "delta": d, "logprobs": None, "finish_reason": None}
             for i, d in deltas.items()
         ]
-        return [event(None, {**self._template, "choices": choices})]
+        template = {k: v for k, v in self._last.items() if k not in ("choices", "usage")}
+        return [event(None, {**template, "choices": choices})]
 
     def _feed_openai(self, ev: SSEEvent) -> list[SSEEvent]:
         if ev.data.strip() == DONE:
@@ -104,18 +111,21 @@ class StreamTextRewriter:
         choices = obj.get("choices") if obj else None
         if obj is None or not isinstance(choices, list) or not choices:
             return [ev]
-        self._template = {k: v for k, v in obj.items() if k not in ("choices", "usage")}
+        self._last = obj
         before: list[SSEEvent] = []
         new_choices = []
+        changed = False  # True when the rewritten chunk differs from `obj`
         for choice in choices:
             index = choice.get("index", 0)
             closing = choice.get("finish_reason") is not None
+            changed = changed or closing or not isinstance(choice.get("delta"), dict)
             delta = dict(choice.get("delta") or {})
             if isinstance(delta.get("content"), str):
                 stage = self._stage((index, "content"), "text")
                 text = stage.feed(delta["content"])
                 if closing:
                     text += self._stages.pop((index, "content")).flush()
+                changed = changed or text != delta["content"]
                 delta["content"] = text
             calls = []
             for call in delta.get("tool_calls") or []:
@@ -125,6 +135,7 @@ class StreamTextRewriter:
                     args = self._stage(key, "json").feed(func["arguments"])
                     if closing:
                         args += self._stages.pop(key).flush()
+                    changed = changed or args != func["arguments"]
                     call = {**call, "function": {**func, "arguments": args}}
                 calls.append(call)
             if calls:
@@ -132,6 +143,8 @@ class StreamTextRewriter:
             if closing:
                 before += self._flush_openai(_of_choice(index))
             new_choices.append({**choice, "delta": delta})
+        if not changed:
+            return [_same(ev, obj)]
         return [*before, event(ev.event, {**obj, "choices": new_choices})]
 
     # Anthropic ----------------------------------------------------------------------------
@@ -165,9 +178,13 @@ class StreamTextRewriter:
             delta = obj.get("delta") or {}
             if delta.get("type") == "text_delta" and isinstance(delta.get("text"), str):
                 text = self._stage((index, "text"), "text").feed(delta["text"])
+                if text == delta["text"]:
+                    return [_same(ev, obj)]
                 new_delta = {**delta, "text": text}
             elif delta.get("type") == "input_json_delta":
                 args = self._stage((index, "json"), "json").feed(delta.get("partial_json", ""))
+                if "partial_json" in delta and args == delta["partial_json"]:
+                    return [_same(ev, obj)]
                 new_delta = {**delta, "partial_json": args}
             else:
                 return [ev]
