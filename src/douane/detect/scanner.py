@@ -41,16 +41,20 @@ def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
     cluster alone gives exactly the global greedy result (most findings are alone: no sort key).
     """
     items = sorted(findings, key=_span)
-    if len(items) < 2:
+    count = len(items)
+    if count < 2:
         return items
-    if any(f.end <= f.start for f in items):  # an empty span sorts oddly: take the plain path
-        return _greedy(items)
     out: list[Finding] = []
     first = 0
     reach = items[0].end
-    for i in range(1, len(items)):
+    if reach <= items[0].start:
+        return _greedy(items)
+    for i in range(1, count):
         f = items[i]
-        if f.start < reach:
+        start = f.start
+        if f.end <= start:  # an empty span sorts oddly: take the plain path
+            return _greedy(items)
+        if start < reach:
             if f.end > reach:
                 reach = f.end
             continue
@@ -59,7 +63,7 @@ def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
         else:
             out.extend(_greedy(items[first:i]))
         first, reach = i, f.end
-    if len(items) - first == 1:
+    if count - first == 1:
         out.append(items[first])
     else:
         out.extend(_greedy(items[first:]))
@@ -105,6 +109,7 @@ class Scanner:
         if not text:
             return []
         raw: list[Finding] = []
+        append = raw.append
         n = len(text)
         for detector in self._detectors:
             for f in detector.scan(text):
@@ -113,7 +118,7 @@ class Scanner:
                         f"detector {detector.name!r} returned an invalid span "
                         f"for a {f.type} finding"
                     )
-                raw.append(f if f.segment == 0 else replace(f, segment=0))
+                append(f if f.segment == 0 else replace(f, segment=0))
         return resolve_overlaps(raw)
 
     def scan_segments(self, texts: Sequence[str]) -> list[Finding]:
