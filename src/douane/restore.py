@@ -56,27 +56,36 @@ class Restorer:
         """Restored text that is safe to emit now; may be shorter than `chunk` (held back)."""
         if not self._values:
             return chunk
-        if self._held or len(chunk) >= grammar._SMALL:
+        text = self._held + chunk
+        if len(text) >= grammar._SMALL:
             return self._process(chunk, final=False)
-        # Fast path, the usual streamed token: nothing held, no candidate in it. One search finds
-        # the first candidate or else the suffix that could still become one (see viable_tail:
-        # without a candidate, a viable suffix is a bracket or a proper prefix of a type name,
-        # and no candidate can start inside it).
+        # Fast path, the usual streamed token. One search finds the first candidate or else the
+        # suffix that could still become one (see viable_tail: without a candidate, a viable
+        # suffix is a bracket or a proper prefix of a type name, and no candidate can start
+        # inside it); a candidate still undecided at the end of the text is held back.
         context = self._context
-        buf = context + chunk
+        buf = context + text
         pos = len(context)
         m = CANDIDATE_OR_TAIL.search(buf, pos)
         if m is None:
-            if chunk:
-                self._context = chunk[-1]
-            return chunk
-        tail = m.start()
-        if m.group("t") is not None or len(buf) - tail > self._window:
-            return self._process(chunk, final=False)
-        if tail > 0:
-            self._context = buf[tail - 1]
-        self._held = buf[tail:]
-        return buf[pos:tail]
+            if text:
+                self._context = text[-1]
+            self._held = ""
+            return text
+        start = m.start()
+        if m.group("t") is None:  # a viable tail
+            if len(buf) - start > self._window:
+                return self._process(chunk, final=False)
+        elif (
+            m.end() != len(buf)
+            or m.group("c") is not None
+            or len(m.group("h") or "") > self._max_hex
+        ):
+            return self._process(chunk, final=False)  # a candidate decided already
+        if start > 0:
+            self._context = buf[start - 1]
+        self._held = buf[start:]
+        return buf[pos:start]
 
     def flush(self) -> str:
         """Everything still held back, restored; call once at the end of the stream."""
