@@ -9,7 +9,7 @@ import pytest
 
 from douane.detect import Scanner
 from douane.detect.rulefile import load_ruleset
-from douane.detect.rules import RuleDetector, check_examples
+from douane.detect.rules import RuleDetector, check_examples, scan_rule
 from douane.errors import ConfigError
 from douane.types import FindingType
 
@@ -130,3 +130,21 @@ def test_catastrophic_pattern_runs_in_linear_time(tmp_path: Path) -> None:
     t0 = time.perf_counter()
     det.scan("a" * 50_000 + "!")
     assert time.perf_counter() - t0 < 2.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "API_KEY = 'Zr8kQ2xL9mN4pV7tQ2xL9mN4'",
+        "API_\u212aEY = 'Zr8kQ2xL9mN4pV7tQ2xL9mN4'",  # Kelvin sign: lowers to an ASCII k
+        "\u0130 STRENG VERTRAULICH: Passwort: Fr\u00fchling2024?",
+        "Gr\u00fc\u00dfe, STRENG VERTRAULICH, PASSWORD=Adm1n_7782, mail j\u00f6rg@example.de",
+        "\u00c9TIENNE, CONFIDENTIEL, Bearer abcdefghijklmnopqrstuvwxyz0123456789",
+    ],
+)
+def test_set_and_keyword_gates_find_what_each_rule_finds_alone(
+    detector: RuleDetector, text: str
+) -> None:
+    alone = [f for rule in detector.ruleset.rules for f in scan_rule(rule, text)]
+    assert sorted(detector.scan(text), key=repr) == sorted(alone, key=repr)
+    assert alone  # every text exercises at least one keyword rule

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import AnyStr
 
 import re2
 
@@ -28,6 +29,7 @@ class _Plan:
 
     __slots__ = (
         "allow",
+        "ascii_keywords",
         "boosted",
         "check",
         "context",
@@ -49,6 +51,9 @@ class _Plan:
         self.regexp = rule.pattern._regexp
         self.group, self.deny = rule.group, rule.deny_group
         self.keywords, self.stopwords = rule.keywords, rule.stopwords
+        # the keywords as bytes for the lowered-bytes test; empty if one is not ASCII
+        ascii_ = all(k.isascii() for k in rule.keywords)
+        self.ascii_keywords = tuple(k.encode() for k in rule.keywords) if ascii_ else ()
         self.allow = tuple(p.search for p in rule.allow_patterns)
         self.entropy = rule.entropy
         self.check = VALIDATORS[rule.validator] if rule.validator is not None else None
@@ -89,7 +94,8 @@ class RuleDetector:
         out: list[Finding] = []
         plans = self._plans
         encoded = None if len(data) == len(text) else EncodedText(text, data)
-        lowered = ""
+        lowered: str | None = None
+        lowered_bytes: bytes | None = None
         if len(hits) > 1:
             hits.sort()
         for i in hits:
@@ -97,15 +103,33 @@ class RuleDetector:
             keywords = plan.keywords
             if keywords and not _has_keyword(keywords, text):
                 # a keyword that occurs as written occurs in the lowered text too: lower lazily
-                if not lowered:
-                    lowered = text.lower()
-                if not _has_keyword(keywords, lowered):
-                    continue
+                if plan.ascii_keywords and lowered_bytes is None:
+                    lowered_bytes = _ascii_lowered(text, data)
+                if plan.ascii_keywords and lowered_bytes:
+                    if not _has_keyword(plan.ascii_keywords, lowered_bytes):
+                        continue
+                else:
+                    if lowered is None:
+                        lowered = text.lower()
+                    if not _has_keyword(keywords, lowered):
+                        continue
             _scan_plan(plan, text, data, encoded, out)
         return out
 
 
-def _has_keyword(keywords: tuple[str, ...], text: str) -> bool:
+def _ascii_lowered(text: str, data: bytes) -> bytes:
+    """The UTF-8 bytes with A-Z lowered, or b"" (use str.lower) if that could miss a keyword.
+
+    An ASCII keyword occurs in `text.lower()` exactly when it occurs in these bytes: the lower
+    case of a non-ASCII character holds no ASCII character, save for U+0130 and U+212A. Lowering
+    bytes is a C loop; str.lower costs a Unicode table look-up per character.
+    """
+    if "\u0130" in text or "\u212a" in text:
+        return b""
+    return data.lower()
+
+
+def _has_keyword(keywords: tuple[AnyStr, ...], text: AnyStr) -> bool:
     return any(map(text.__contains__, keywords))  # no generator frame: this runs per rule hit
 
 
