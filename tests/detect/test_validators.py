@@ -11,6 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from phonenumbers import PhoneNumber
 from stdnum import iban, luhn
+from stdnum.de import idnr as de_idnr
+from stdnum.iso7064 import mod_11_10
+from stdnum.nl import bsn as nl_bsn
 
 from douane.detect import validators
 from douane.detect.validators import VALIDATORS, shannon_entropy
@@ -191,3 +194,37 @@ def test_ipv6_agrees_with_ipaddress_on_addresses(value: str) -> None:
 @settings(max_examples=400, deadline=None)
 def test_compact_agrees_with_the_regex(value: str) -> None:
     assert validators._compact(value) == re.sub(r"[^0-9A-Za-z]", "", value).upper()
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789", min_size=8, max_size=12),
+        st.text(alphabet="0123456789 -.A", max_size=14),
+        st.sampled_from(["42589600177", "36574261809", "65929970489", "263952071", "111222333"]),
+    )
+)
+@settings(max_examples=600, deadline=None)
+def test_id_checks_agree_with_stdnum(value: str) -> None:
+    compact = validators._compact(value)
+    assert validators._de_idnr(value) == de_idnr.is_valid(compact)
+    assert validators._nl_bsn(value) == nl_bsn.is_valid(compact)
+
+
+def test_id_checks_accept_valid_numbers() -> None:
+    # valid ones are rare among random digits: make some with stdnum's own check digits
+    for stem in ("1234567890", "4258960017", "8765432106", "9900112233"):
+        for tail in "0123456789":
+            number = stem[:-1] + tail
+            idnr = number + mod_11_10.calc_check_digit(number)
+            assert validators._de_idnr(idnr) == de_idnr.is_valid(idnr)
+    for stem in range(10_000_000, 10_000_400):
+        bsn = f"{stem:08d}" + str(nl_bsn.checksum(f"{stem:08d}0") % 11 % 10)
+        assert validators._nl_bsn(bsn) == nl_bsn.is_valid(bsn)
+    assert (
+        sum(
+            validators._nl_bsn(f"{s:08d}{d}")
+            for s in range(10_000_000, 10_000_100)
+            for d in range(10)
+        )
+        > 50
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -12,14 +13,12 @@ from functools import cache, lru_cache
 import phonenumbers
 from stdnum import iban
 from stdnum.at import vnr as at_vnr
-from stdnum.de import idnr as de_idnr
 from stdnum.es import dni as es_dni
 from stdnum.es import nie as es_nie
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError
 from stdnum.fr import nir as fr_nir
 from stdnum.it import codicefiscale as it_cf
-from stdnum.nl import bsn as nl_bsn
 
 from douane.detect._phone_regions import valid_in_regions
 
@@ -155,6 +154,39 @@ def _de_ausweis(value: str) -> bool:
     return total % 10 == int(compact[-1])
 
 
+def _de_idnr(value: str) -> bool:
+    """stdnum's `de.idnr.is_valid` on the compacted value, without its per-character clean().
+
+    Eleven digits, no leading zero, exactly one digit of the first ten repeated (2 or 3 times),
+    and the ISO 7064 mod 11,10 check digit.
+    """
+    number = _compact(value)
+    if len(number) != 11 or not number.isdigit() or number[0] == "0":
+        return False
+    repeated = [n for n in Counter(number[:10]).values() if n > 1]
+    if len(repeated) != 1 or repeated[0] not in (2, 3):
+        return False
+    check = 5
+    for digit in number:
+        check = (((check or 10) * 2) % 11 + int(digit)) % 10
+    return check == 1
+
+
+_BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2)
+
+
+def _nl_bsn(value: str) -> bool:
+    """stdnum's `nl.bsn.is_valid` on the compacted value, without its per-character clean().
+
+    Nine digits after zero-filling, not all zero, and the "11-proef" with the last digit at -1.
+    """
+    number = _compact(value).zfill(9)
+    if len(number) != 9 or not number.isdigit() or int(number) <= 0:
+        return False
+    total = sum(map(operator.mul, _BSN_WEIGHTS, map(int, number[:-1])))
+    return (total - int(number[-1])) % 11 == 0
+
+
 def _stdnum(module: object) -> Callable[[str], bool]:
     def check(value: str) -> bool:
         return bool(module.is_valid(_compact(value)))  # type: ignore[attr-defined]
@@ -266,10 +298,10 @@ _PLAIN: dict[str, Callable[[str], bool]] = {
     "luhn": _luhn,
     "iban": _iban,
     "vat": _vat,
-    "de_idnr": _stdnum(de_idnr),
+    "de_idnr": _de_idnr,
     "de_ausweis": _de_ausweis,
     "fr_nir": _stdnum(fr_nir),
-    "nl_bsn": _stdnum(nl_bsn),
+    "nl_bsn": _nl_bsn,
     "es_dni": _stdnum(es_dni),
     "es_nie": _stdnum(es_nie),
     "it_cf": _stdnum(it_cf),
