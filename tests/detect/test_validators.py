@@ -217,8 +217,8 @@ def test_id_checks_accept_valid_numbers() -> None:
             number = stem[:-1] + tail
             idnr = number + mod_11_10.calc_check_digit(number)
             assert validators._de_idnr(idnr) == de_idnr.is_valid(idnr)
-    for stem in range(10_000_000, 10_000_400):
-        bsn = f"{stem:08d}" + str(nl_bsn.checksum(f"{stem:08d}0") % 11 % 10)
+    for start in range(10_000_000, 10_000_400):
+        bsn = f"{start:08d}" + str(nl_bsn.checksum(f"{start:08d}0") % 11 % 10)
         assert validators._nl_bsn(bsn) == nl_bsn.is_valid(bsn)
     assert (
         sum(

@@ -183,7 +183,7 @@ def _nl_bsn(value: str) -> bool:
     number = _compact(value).zfill(9)
     if len(number) != 9 or not number.isdigit() or int(number) <= 0:
         return False
-    total = sum(map(operator.mul, _BSN_WEIGHTS, map(int, number[:-1])))
+    total: int = sum(map(operator.mul, _BSN_WEIGHTS, map(int, number[:-1])))
     return (total - int(number[-1])) % 11 == 0
 
 
