@@ -133,18 +133,34 @@ class CandidateFinder:
     skips candidates that can be neither restored nor extended (a type name followed by a space),
     which changes no restorer or masker outcome: those only ever reject such candidates.
 
-    With `canonical` (placeholder text -> value), a bracket that opens one of those exact
-    placeholders is reported as (start, end, value) without running the regex: the regex would
-    read it as exactly that placeholder (CANONICAL_IS_UNAMBIGUOUS)."""
+    With `canonical` (placeholder text -> value), the exact placeholders of the request are
+    located first, with plain string searches, and reported as (start, end, value): the regex
+    would read each as exactly that placeholder (CANONICAL_IS_UNAMBIGUOUS), no other candidate
+    can overlap one (a candidate holds a bracket only as its first character), and the prefilter
+    then runs on the text with them blanked out, so it only meets the rest."""
 
-    __slots__ = ("_canonical", "_longest", "_next", "_starts", "_text")
+    __slots__ = ("_found", "_next", "_starts", "_text")
 
     def __init__(self, text: str, pos: int = 0, canonical: dict[str, str] | None = None) -> None:
         self._text = text
-        self._starts = _starts(text, pos) if len(text) - pos >= _SMALL else None
         self._next = 0  # index of the first start not yet passed (searches move forward)
-        self._canonical = canonical if canonical and CANONICAL_IS_UNAMBIGUOUS else None
-        self._longest = max(map(len, self._canonical)) if self._canonical else 0
+        self._found: dict[int, tuple[int, int, str]] = {}
+        if len(text) - pos < _SMALL:
+            self._starts: list[int] | None = None
+        elif canonical and CANONICAL_IS_UNAMBIGUOUS:
+            self._found = _exact(text, pos, canonical)
+            blanked = text
+            if self._found:
+                parts: list[str] = []
+                last = 0
+                for start, end, _ in self._found.values():
+                    parts += (text[last:start], "\x00" * (end - start))
+                    last = end
+                parts.append(text[last:])
+                blanked = "".join(parts)
+            self._starts = sorted([*_starts(blanked, pos), *self._found])
+        else:
+            self._starts = _starts(text, pos)
 
     def search(self, pos: int) -> re.Match[str] | None:
         """The leftmost candidate starting at or after `pos` that matters (see the class), for a
@@ -165,22 +181,31 @@ class CandidateFinder:
         count = len(starts)
         while i < count and starts[i] < pos:
             i += 1
-        text, canonical, match = self._text, self._canonical, CANDIDATE.match
+        found, match = self._found, CANDIDATE.match
         while i < count:
             start = starts[i]
             i += 1
-            if canonical is not None and text[start] == "[":
-                end = text.find("]", start + 1, start + self._longest) + 1
-                value = canonical.get(text[start:end]) if end else None
-                if value is not None:
-                    self._next = i - 1
-                    return start, end, value
-            m = match(text, start)
-            if m is not None:
+            exact = found.get(start) if found else None
+            hit = match(self._text, start) if exact is None else exact
+            if hit is not None:
                 self._next = i - 1
-                return m
+                return hit
         self._next = count
         return None
+
+
+_BRACKETED = re.compile(r"\[[^\[\]]*\]")  # a bracket, up to the first closing one
+
+
+def _exact(text: str, pos: int, canonical: dict[str, str]) -> dict[int, tuple[int, int, str]]:
+    """(start, end, value) by start for each exact canonical placeholder at or after `pos`."""
+    found = {}
+    for m in _BRACKETED.finditer(text, pos):
+        value = canonical.get(m.group())
+        if value is not None:
+            start, end = m.span()
+            found[start] = (start, end, value)
+    return found
 
 
 def _starts(text: str, pos: int) -> list[int]:
