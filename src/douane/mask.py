@@ -19,6 +19,7 @@ from itertools import starmap
 from operator import itemgetter
 from typing import TypeVar, cast
 
+from douane._mask_spans import findings_per_segment, merge
 from douane._placeholder import (
     CANDIDATE,
     MIN_HEX,
@@ -127,60 +128,10 @@ class MaskResult:
     value_hashes: tuple[str, ...]
 
 
-# One region to replace, overlapping findings merged into their union: (start, end, action, type).
-_Span = tuple[int, int, Action, FindingType]
 # What replaces a span: a redaction marker, or the (type, raw value) key of a masked value.
 _Slot = str | tuple[FindingType, str]
 # What a value hashes to: (value hash, long hex, (TYPE, shortest hex), shortest placeholder).
 _Hashed = tuple[str, str, tuple[str, str], str]
-
-
-_ACTION_RANK = {Action.MASK: 1, Action.REDACT: 2}
-_ACTIONS = frozenset(str(a) for a in Action)
-
-
-# One finding to replace: (start, end, position in the request, finding, action). Sorting these
-# tuples is the stable sort by (start, end): positions are unique, so findings are never compared.
-_Item = tuple[int, int, int, Finding, Action]
-
-
-def _merge(items: list[_Item]) -> list[_Span]:
-    """Union overlapping findings; the region takes the strongest action and, among findings with
-    that action, the type of the longest (then highest-level, then alphabetically first) one."""
-    items.sort()
-    spans: list[_Span] = []
-    end = -1
-    for start, stop, _, finding, action in items:
-        if start < end:
-            return _merge_overlapping(items)
-        spans.append((start, stop, action, finding.type))
-        end = stop
-    return spans
-
-
-def _merge_overlapping(items: list[_Item]) -> list[_Span]:
-    clusters: list[list[tuple[Finding, Action]]] = []
-    end = -1
-    for start, stop, _, finding, action in items:
-        if clusters and start < end:
-            clusters[-1].append((finding, action))
-            end = max(end, stop)
-        else:
-            clusters.append([(finding, action)])
-            end = stop
-    spans = []
-    for cluster in clusters:
-        if len(cluster) == 1:
-            f, action = cluster[0]
-            spans.append((f.start, f.end, action, f.type))
-            continue
-        action = max((a for _, a in cluster), key=_ACTION_RANK.__getitem__)
-        best = min(
-            (f for f, a in cluster if a is action),
-            key=lambda f: (f.start - f.end, -f.level.rank, str(f.type)),
-        )
-        spans.append((cluster[0][0].start, max(f.end for f, _ in cluster), action, best.type))
-    return spans
 
 
 def _literal_keys(skeletons: Iterable[str]) -> tuple[set[tuple[str, str]], set[str]]:
@@ -336,7 +287,7 @@ class Masker:
         Raises ScanFailed when findings and actions disagree in number, a finding points outside
         its text, or an action is unknown (the gateway then refuses the request).
         """
-        per_segment = _validate(texts, findings, actions)
+        per_segment = findings_per_segment(texts, findings, actions)
         if not per_segment:
             return MaskResult(tuple(texts), Mapping(), {}, ())
 
@@ -347,7 +298,7 @@ class Masker:
         mask_action = Action.MASK
         for seg, items in per_segment.items():
             text = texts[seg]
-            spans = _merge(items)
+            spans = merge(items)
             keys = [(type_, text[start:end]) for start, end, _, type_ in spans]
             every_key += keys
             ends = [0, *[end for _, end, _, _ in spans]]
@@ -418,35 +369,6 @@ class Masker:
                 names[(type_, raw)] = f"[{type_name}_{hx}]"
                 by_key[(type_name, hx)] = raw
         return names, by_key, bare
-
-
-def _validate(
-    texts: Sequence[str], findings: Sequence[Finding], actions: Sequence[Action]
-) -> dict[int, list[_Item]]:
-    """The findings to mask or redact, per segment; raises ScanFailed on inconsistent input."""
-    if len(findings) != len(actions):
-        raise ScanFailed(f"masking failed: {len(findings)} findings but {len(actions)} actions")
-    per_segment: dict[int, list[_Item]] = {}
-    n_texts = len(texts)
-    keep = Action.KEEP
-    for position, (finding, action) in enumerate(zip(findings, actions, strict=True)):
-        if not isinstance(action, Action):
-            if action not in _ACTIONS:
-                raise ScanFailed("masking failed: unknown action")
-            action = Action(action)
-        seg, start, end = finding.segment, finding.start, finding.end
-        if not 0 <= seg < n_texts:
-            raise ScanFailed(f"masking failed: a {finding.type} finding has no segment")
-        if not 0 <= start < end <= len(texts[seg]):
-            raise ScanFailed(f"masking failed: a {finding.type} finding is out of range")
-        if action is not keep:
-            item = (start, end, position, finding, action)
-            items = per_segment.get(seg)
-            if items is None:
-                per_segment[seg] = [item]
-            else:
-                items.append(item)
-    return per_segment
 
 
 def _render(
