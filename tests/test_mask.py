@@ -262,3 +262,36 @@ def test_mask_fails_closed_on_inconsistent_input(
     with pytest.raises(ScanFailed) as info:
         Masker(KEY).mask(texts, findings, actions)
     assert "Anna" not in info.value.message
+
+
+def test_placeholder_pasted_in_another_segment_without_findings_is_not_reused() -> None:
+    first = _mask_all(["Anna Schmidt"], [_finding(0, 12, FindingType.PERSON)])
+    placeholder = first.mapping.placeholders()[0]
+    texts = [f"Earlier answer: Hello {placeholder}!", "Now: Anna Schmidt"]
+    second = _mask_all(texts, [_finding(5, 17, FindingType.PERSON, segment=1)])
+    new = second.mapping.placeholders()[0]
+    assert new != placeholder and new[:-1].startswith(placeholder[:-1])
+    assert second.texts[0] == texts[0]
+    assert [restore_text(second.mapping, t) for t in second.texts] == texts
+
+
+def test_value_cache_changes_no_output() -> None:
+    text = "Anna, anna, DE89 3704 0044 0532 0130 00, DE89370400440532013000, Max, Anna"
+    findings = [
+        _finding(0, 4, FindingType.PERSON),
+        _finding(6, 10, FindingType.PERSON),
+        _finding(12, 39, FindingType.IBAN),
+        _finding(41, 63, FindingType.IBAN),
+        _finding(65, 68, FindingType.PERSON),
+        _finding(70, 74, FindingType.PERSON),
+    ]
+    actions = [Action.MASK, Action.MASK, Action.MASK, Action.MASK, Action.REDACT, Action.MASK]
+    cached = Masker(KEY, cache_size=2)  # small: entries are evicted and computed again
+    uncached = Masker(KEY, cache_size=0)
+    results = [m.mask([text], findings, actions) for m in (cached, cached, uncached, cached)]
+    for other in results[1:]:
+        assert other.texts == results[0].texts
+        assert other.counts == results[0].counts
+        assert other.value_hashes == results[0].value_hashes
+        assert sorted(other.mapping.items()) == sorted(results[0].mapping.items())
+    assert "Anna" not in repr(cached)

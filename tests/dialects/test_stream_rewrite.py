@@ -146,3 +146,29 @@ def test_openai_each_choice_has_its_own_channel() -> None:
     out, _ = _rewrite("openai", events)
     completion, _ = accumulate_openai(out)
     assert [c.message.content for c in completion.choices] == ["Dear ALICE!", "Hi BOB"]
+
+
+def test_unchanged_chunk_keeps_the_translators_encoding_and_others_are_reencoded() -> None:
+    """A delta no stage changes goes out as the translator encoded it; an upstream event passed
+    through with its own spacing still comes out compact, as a rewritten event would."""
+    rewriter = StreamTextRewriter("anthropic", HoldBack)
+    spaced = {
+        "type": "content_block_delta",
+        "index": 0,
+        "delta": {"type": "text_delta", "text": "hi"},
+    }
+    upstream = SSEEvent("content_block_delta", json.dumps(spaced), spaced)
+    (out,) = rewriter.feed(upstream)
+    assert out == SSEEvent("content_block_delta", json.dumps(spaced, separators=(",", ":")))
+    translator = StreamTranslator("openai", "openai", "client-m")
+    rewriter = StreamTextRewriter("openai", HoldBack)
+    events = [ev for raw in openai_stream(["Hello", " world"]) for ev in translator.feed(raw)]
+    for ev in events[1:3]:
+        (out,) = rewriter.feed(ev)
+        assert out is ev
+
+
+def test_sse_event_cache_fields_take_no_part_in_equality_or_repr() -> None:
+    plain = SSEEvent(None, '{"a":1}')
+    carried = SSEEvent(None, '{"a":1}', {"a": 1}, True)
+    assert plain == carried and hash(plain) == hash(carried) and repr(plain) == repr(carried)
