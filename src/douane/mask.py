@@ -36,6 +36,7 @@ from douane.types import Action, Finding, FindingType
 __all__ = ["Mapping", "MaskResult", "Masker"]
 
 _T = TypeVar("_T")
+_DIGEST_FROM = 256  # shorter skeletons are scanned faster than digested
 _SENTINEL = "[\x00]"  # stands in for a placeholder while scanning the client's own text
 
 
@@ -134,21 +135,20 @@ _Slot = str | tuple[FindingType, str]
 _Hashed = tuple[str, str, tuple[str, str], str]
 
 
-def _literal_keys(skeletons: Iterable[str]) -> tuple[set[tuple[str, str]], set[str]]:
+def _literal_keys(text: str) -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
     """Every placeholder-like key the client's own text holds, and the bracketed bare types."""
     keys: set[tuple[str, str]] = set()
     bare: set[str] = set()
-    for text in skeletons:
-        pos = 0
-        finder = CandidateFinder(text)
-        while (m := finder.search(pos)) is not None:
-            type_name, hex_suffix = candidate_key(m)
-            if hex_suffix:
-                keys.add((type_name, hex_suffix))
-            elif is_paired(m):
-                bare.add(type_name)
-            pos = m.start() + 1
-    return keys, bare
+    pos = 0
+    finder = CandidateFinder(text)
+    while (m := finder.search(pos)) is not None:
+        type_name, hex_suffix = candidate_key(m)
+        if hex_suffix:
+            keys.add((type_name, hex_suffix))
+        elif is_paired(m):
+            bare.add(type_name)
+        pos = m.start() + 1
+    return frozenset(keys), frozenset(bare)
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -197,9 +197,10 @@ class _Hmac:
 class Masker:
     """Masks and redacts findings with placeholders keyed by the tenant secret.
 
-    Each distinct (type, value) is hashed once and then remembered in a bounded LRU (the same
-    values come back on every turn of a conversation); `cache_size=0` turns that off. The cache
-    lives in this object's memory only and is never logged or shown by repr.
+    Each distinct (type, value) is hashed once and then remembered in a bounded LRU, and so is
+    what the scan of a long segment for placeholder-like text found, by the segment's digest:
+    the earlier messages of a conversation come back on every turn. `cache_size=0` turns both
+    off. The caches live in this object's memory only and are never logged or shown by repr.
     """
 
     def __init__(self, secret_key: bytes, cache_size: int = 4096) -> None:
@@ -210,9 +211,26 @@ class Masker:
             if cache_size
             else self._hash_value
         )
+        # Digest of a skeleton (a segment with its findings replaced) -> what _literal_keys found.
+        self._skeletons: dict[bytes, tuple[frozenset[tuple[str, str]], frozenset[str]]] = {}
+        self._skeleton_cap = cache_size // 4
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
+
+    def _literals(self, skeleton: str) -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
+        """_literal_keys(skeleton), remembered by digest (not by text) for long skeletons."""
+        if len(skeleton) < _DIGEST_FROM or not self._skeleton_cap:
+            return _literal_keys(skeleton)
+        data = skeleton.encode("utf-8", "surrogatepass")
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        found = self._skeletons.pop(digest, None)
+        if found is None:
+            found = _literal_keys(skeleton)
+            if len(self._skeletons) >= self._skeleton_cap:
+                del self._skeletons[next(iter(self._skeletons))]  # the least recently used
+        self._skeletons[digest] = found
+        return found
 
     def _hash(self, domain: str, type_name: str, value: str) -> str:
         """keyed_hash(key, domain, type_name, value), with the per-type prefix hashed once."""
@@ -338,12 +356,16 @@ class Masker:
         hashes: dict[tuple[FindingType, str], _Hashed],
     ) -> tuple[dict[tuple[FindingType, str], str], dict[tuple[str, str], str], dict[str, str]]:
         """(placeholder per masked key, the mapping's entries, its suffix-less entries)."""
-        literal, bare_literal = _literal_keys(
-            _render(*layouts[seg], None) if seg in layouts else text
-            for seg, text in enumerate(texts)
-        )
+        literal: set[tuple[str, str]] = set()
+        bare_literal: set[str] = set()
+        for seg, text in enumerate(texts):
+            keys, bare_types = self._literals(
+                _render(*layouts[seg], None) if seg in layouts else text
+            )
+            literal |= keys
+            bare_literal |= bare_types
         found = [hashes[key] for key in masked]
-        per_type = Counter(type_ for type_, _ in masked)
+        per_type = Counter(map(itemgetter(0), masked))
         bare = {
             str(type_): raw
             for type_, raw in masked
