@@ -23,7 +23,9 @@ _COMPACT_TYPES = {
 
 def normalize_value(type_: FindingType, value: str) -> str:
     """Canonical form of a value so that `DE89 3704…` and `de8937…` hash alike."""
-    value = unicodedata.normalize("NFKC", value).strip()
+    if not value.isascii():  # ASCII text is its own NFKC form
+        value = unicodedata.normalize("NFKC", value)
+    value = value.strip()
     if type_ in _COMPACT_TYPES:
         compact = _SEPARATORS.sub("", value).upper()
         return (
