@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import string
 from bisect import bisect_left
+from collections.abc import Iterator
 from itertools import accumulate, repeat
 from operator import sub
 
@@ -161,6 +162,14 @@ class CandidateFinder:
             self._starts = sorted([*_starts(blanked, pos), *self._found])
         else:
             self._starts = _starts(text, pos)
+
+    def only_exact(self) -> bool:
+        """True when every candidate that matters is an exact canonical placeholder."""
+        return self._starts is not None and len(self._starts) == len(self._found)
+
+    def exact(self) -> Iterator[tuple[int, int, str]]:
+        """The exact canonical placeholders, as (start, end, value), in text order."""
+        return iter(self._found.values())
 
     def search(self, pos: int) -> re.Match[str] | None:
         """The leftmost candidate starting at or after `pos` that matters (see the class), for a

@@ -102,7 +102,18 @@ class Restorer:
         finder = CandidateFinder(buf, pos, canonical) if size - pos >= grammar._SMALL else None
         out: list[str] = []
         cut = size
-        while True:
+        searching = True
+        if finder is not None and finder.only_exact():
+            # Nothing but this request's exact placeholders: replace them all in one go.
+            for start, end, value in finder.exact():
+                out += (buf[emitted:start], value)
+                emitted = pos = end
+            if not final:
+                tail = viable_tail(buf, pos, self._window)
+                if tail is not None:
+                    cut = tail
+            searching = False
+        while searching:
             m = CANDIDATE.search(buf, pos) if finder is None else finder.find(pos)
             if m is None:
                 if not final:
