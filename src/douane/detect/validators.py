@@ -163,7 +163,8 @@ def _de_idnr(value: str) -> bool:
     number = _compact(value)
     if len(number) != 11 or not number.isdigit() or number[0] == "0":
         return False
-    repeated = [n for n in Counter(number[:10]).values() if n > 1]
+    first = number[:10]
+    repeated = [n for n in map(first.count, set(first)) if n > 1]
     if len(repeated) != 1 or repeated[0] not in (2, 3):
         return False
     check = 5
