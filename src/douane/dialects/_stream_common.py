@@ -14,18 +14,25 @@ __all__ = ["DONE", "Usage", "dump", "event", "load_event", "upstream_failure"]
 DONE = "[DONE]"
 
 
-# What json.dumps(obj, ensure_ascii=False, separators=(",", ":")) builds on every call.
+# What json.dumps(obj, ensure_ascii=False, separators=(",", ":")) builds on every call; where
+# the C encoder exists, dump() calls it as JSONEncoder.encode would, minus the Python layers.
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_C_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)
 
 
 def dump(obj: Any) -> str:
     """Compact JSON for an SSE data line (no newlines, so one data line per event)."""
-    return _COMPACT.encode(obj)
+    if _C_ENCODER is None:
+        return _COMPACT.encode(obj)
+    encode = _C_ENCODER(
+        {}, _COMPACT.default, json.encoder.encode_basestring, None, ":", ",", False, False, True
+    )
+    return "".join(encode(obj, 0))
 
 
 def event(name: str | None, obj: Any) -> SSEEvent:
     """An event whose data is `obj` as compact JSON, carrying `obj` for the next stage."""
-    return SSEEvent(name, _COMPACT.encode(obj), obj, True)
+    return SSEEvent(name, dump(obj), obj, True)
 
 
 def _message(error: Any) -> str:
