@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from douane.detect._names import load_lexicon
-from douane.detect._person_kinds import FULL, PAIR, bare, classify, decide, takes_tail
+from douane.detect._person_kinds import FULL, PAIR, bare, classify, decide, is_solid, takes_tail
 
 
 @pytest.mark.parametrize(
@@ -34,13 +36,34 @@ def test_bare_strips_punctuation_quotes_and_possessive() -> None:
 
 
 def test_decide_tail_kinds() -> None:
-    names = [(0, "Christa", "first"), (8, "Butte", "shared")]
-    assert decide(["first", "shared"], names, strong=False, cue=False, alone=False) == FULL
-    names = [(0, "Thomas", "first"), (7, "Urlaub", "common")]
-    assert decide(["first", "common"], names, strong=False, cue=False, alone=False) is None
-    assert decide(["first", "common"], names, strong=False, cue=True, alone=False) == PAIR
-    names = [(0, "H.", "initial"), (3, "Butte", "shared")]
-    assert decide(["initial", "shared"], names, strong=False, cue=False, alone=False) is None
+    assert decide(["first", "shared"], True, strong=False, cue=False, alone=False) == FULL
+    assert decide(["first", "common"], True, strong=False, cue=False, alone=False) is None
+    assert decide(["first", "common"], True, strong=False, cue=True, alone=False) == PAIR
+    assert decide(["initial", "shared"], False, strong=False, cue=False, alone=False) is None
+
+
+def test_is_solid() -> None:
+    assert is_solid("Noor") and is_solid("Noor's")
+    assert not is_solid("Al") and not is_solid("Chr.")
+
+
+_ALL_KINDS = (
+    *("first", "wfirst", "last", "wlast", "caps", "capsw", "initial", "unknown"),
+    *("common", "shared", "other"),
+)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_decide_line_test_matters_only_without_cue_and_only_to_accept(size: int) -> None:
+    """What the detector's plans rely on to skip the line test (see person._accept)."""
+    for kinds in itertools.product(_ALL_KINDS, repeat=size):
+        for strong, solid in itertools.product((False, True), repeat=2):
+            args = (list(kinds), solid)
+            with_cue = decide(*args, strong=strong, cue=True, alone=False)
+            assert decide(*args, strong=strong, cue=True, alone=True) == with_cue
+            anywhere = decide(*args, strong=strong, cue=False, alone=False)
+            if anywhere is not None:
+                assert decide(*args, strong=strong, cue=False, alone=True) == anywhere
 
 
 def test_takes_tail() -> None:

@@ -22,7 +22,6 @@ __all__ = [
     "STRONG",
     "TAIL_KINDS",
     "TOKEN",
-    "TOKEN_TAIL",
     "UPPER",
     "after_label",
     "bare",
@@ -31,14 +30,14 @@ __all__ = [
     "fills_line",
     "is_common",
     "is_initial",
+    "is_solid",
     "line_start",
     "takes_tail",
     "word_kind",
 ]
 
 UPPER = "A-ZÀ-ÖØ-Þ" + "".join(c for c in map(chr, range(0x100, 0x250)) if c.isupper())
-TOKEN_TAIL = r"[\w'’]*(?:-[\w'’]+)*\.?"  # what follows a token's capital
-TOKEN = rf"[{UPPER}]{TOKEN_TAIL}"
+TOKEN = rf"[{UPPER}][\w'’]*(?:-[\w'’]+)*\.?"
 INITIAL = re.compile(rf"^[{UPPER}]\.$")
 # A capitalised word this frequent (Zipf, de/en/fr) is an ordinary word unless it is a name.
 COMMON = 3.4
@@ -96,20 +95,27 @@ def after_label(lex: Lexicon, text: str, base: int) -> bool:
     return not rest.strip() or rest.rstrip().endswith(",")
 
 
-def decide(
-    kinds: list[str], names: list[tuple[int, str, str]], *, strong: bool, cue: bool, alone: bool
-) -> float | None:
-    """Score a candidate from its token kinds, or None; `alone`: the name fills its line."""
+def is_solid(token: str) -> bool:
+    """Three letters or more and no abbreviating dot: a given name that may stand alone."""
+    return len(bare(token)) >= 3 and not token.endswith(".")
+
+
+def decide(kinds: list[str], solid: bool, *, strong: bool, cue: bool, alone: bool) -> float | None:
+    """Score a candidate from its token kinds, or None; `solid`: is_solid(its first token),
+    `alone`: the name fills its line.
+
+    The detector relies on two properties (tested): with a cue, `alone` does not matter; without
+    one, a candidate scored anywhere gets the same score alone on its line.
+    """
     if strong:
         return STRONG
     head, tail = kinds[0], kinds[-1]
     if len(kinds) == 1:
-        token = names[0][1]
         if cue and head in ("first", "wfirst", "last", "wlast", "unknown"):
             return GREETING
         if alone and head in ("first", "last"):
             return SINGLE
-        if head == "first" and len(bare(token)) >= 3 and not token.endswith("."):
+        if head == "first" and solid:
             return SINGLE
         return None
     if head == "first" and tail in ("first", "wfirst", "last", "wlast", "unknown", "caps"):

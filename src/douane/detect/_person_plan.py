@@ -18,6 +18,7 @@ from douane.detect._person_kinds import (
     decide,
     is_common,
     is_initial,
+    is_solid,
     takes_tail,
     word_kind,
 )
@@ -171,12 +172,18 @@ class Planner:
 
     def _analyse_word(self, token: str) -> Plan | None:
         """The plan of a one-token run: _analyse without its loops."""
-        kind, _, org, role = self._facts.get(token) or self.facts(token)
+        kind, word, org, role = self._facts.get(token) or self.facts(token)
         # Any other role makes the token a prefix with nothing after it; _names reads a lone
         # token as a name unless it is a particle, `other` or a tail kind.
         if org or role != NAME or kind not in _LONE_NAME_KINDS:
             return None
-        return _plan(token, [token], [[(0, token, kind)]], False, False)
+        scores = _LONE_SCORES[kind, is_solid(token)]
+        if scores is None:
+            return None
+        cue_only, cue_helps, scored = scores
+        end = len(token) if INITIAL.match(token) else len(word)
+        candidate = Candidate(0, len(token), end, scored.with_cue, scored.alone, scored.anywhere)
+        return Plan(False, False, cue_only, cue_helps, (candidate,), (token,))
 
 
 def _plan(
@@ -188,29 +195,46 @@ def _plan(
 ) -> Plan | None:
     """Score the readings of a run (token index, token, kind triples) into its plan."""
     scored = []
-    cue_only, cue_helps = True, False
     for names in readings:
         kinds = [kind for _, _, kind in names if kind != "particle"]
-        alone = decide(kinds, names, strong=strong, cue=False, alone=True)
-        with_cue = decide(kinds, names, strong=strong, cue=True, alone=False)
-        cue_only = cue_only and alone is None
-        cue_helps = cue_helps or with_cue is not None
-        scored.append((names, kinds, alone, with_cue))
+        scored.append((names, _scores(kinds, is_solid(names[0][1]), strong)))
+    cue_only = all(candidate.alone is None for _, candidate in scored)
+    cue_helps = any(candidate.with_cue is not None for _, candidate in scored)
     if cue_only and not cue_helps:
         return None  # passes neither alone nor with any cue ("IBAN"): no name
-    offsets = _offsets(run, tokens) if len(tokens) > 1 else [0]
+    offsets = _offsets(run, tokens)
     candidates = []
-    for names, kinds, alone, with_cue in scored:
-        # Without a cue, decide() never scores a name that it refuses on its own line.
-        anywhere = alone is not None and (
-            decide(kinds, names, strong=strong, cue=False, alone=False) is not None
-        )
+    for names, (_, _, _, with_cue, alone, anywhere) in scored:
         index, last, _ = names[-1]
         stop = offsets[index] + len(last)
         end = stop if INITIAL.match(last) else offsets[index] + len(bare(last))
         candidates.append(Candidate(offsets[names[0][0]], stop, end, with_cue, alone, anywhere))
     words = tuple(tok for _, tok, kind in readings[0] if kind != "particle")
     return Plan(strong, greeting, cue_only, cue_helps, tuple(candidates), words)
+
+
+def _scores(kinds: list[str], solid: bool, strong: bool) -> Candidate:
+    """A candidate with decide()'s scores for its kinds, offsets still 0."""
+    alone = decide(kinds, solid, strong=strong, cue=False, alone=True)
+    with_cue = decide(kinds, solid, strong=strong, cue=True, alone=False)
+    # Without a cue, decide() never scores a name that it refuses on its own line.
+    anywhere = alone is not None and (
+        decide(kinds, solid, strong=strong, cue=False, alone=False) is not None
+    )
+    return Candidate(0, 0, 0, with_cue, alone, anywhere)
+
+
+def _lone_scores(kind: str, solid: bool) -> tuple[bool, bool, Candidate] | None:
+    """(cue_only, cue_helps, candidate) as _plan scores a lone token of this kind, or None for
+    no name; decide() sees nothing of the token but its kind and solidity."""
+    candidate = _scores([kind], solid, strong=False)
+    cue_only, cue_helps = candidate.alone is None, candidate.with_cue is not None
+    return None if cue_only and not cue_helps else (cue_only, cue_helps, candidate)
+
+
+_LONE_SCORES = {
+    (kind, solid): _lone_scores(kind, solid) for kind in _LONE_NAME_KINDS for solid in (False, True)
+}
 
 
 def _is_common(lex: Lexicon, kind: str, word: str) -> bool:

@@ -26,7 +26,6 @@ from douane.detect._person_coref import name_tokens, propagate
 from douane.detect._person_enum import ENUM_KINDS, enumerated, member_words
 from douane.detect._person_kinds import (
     TOKEN,
-    TOKEN_TAIL,
     UPPER,
     after_label,
     bare,
@@ -39,15 +38,18 @@ from douane.types import Finding, FindingType, Level
 
 __all__ = ["BuiltinPersonDetector", "person_detectors"]
 
-_PARTICLE = (
-    r"(?:van|von|de|der|den|del|della|di|da|du|des|le|la|zu|ten|ter|af|y|bin|al|dos|das|vom)"
-)
+# Lower-case particles inside a name: van|von|de|der|den|del|della|di|da|du|des|le|la|zu|ten|ter|
+# af|y|bin|al|dos|das|vom, written as a trie so that `re` tries one branch per first letter.
+_PARTICLE = r"(?:v(?:an|on|om)|d(?:e(?:r|n|s|l(?:la)?)?|i|a|u|os|as)|l[ea]|zu|te[nr]|af|y|bin|al)"
 # A run starts after any non-word character but a hyphen: after a space, an opening quote
 # ("VALUES ('Ashleigh Broy'") or a French elision ("d'Emil Hein"); "O'Brien" stays one token.
 # The test looks back from after the capital (`(?<![\w-].)`, not `(?<![\w-])` before it), so
 # that the pattern opens with a character class and `re` skips ahead to capitals in C.
-_FIRST_TOKEN = rf"[{UPPER}](?<![\w-].){TOKEN_TAIL}"
-_RUN = re.compile(rf"{_FIRST_TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{TOKEN})*")
+# Possessive repeats: nothing after a blank, particle or token could match otherwise.
+_TAIL = r"[\w'’]*+(?:-[\w'’]++)*+\.?"  # what follows TOKEN's capital, possessive
+_RUN = re.compile(
+    rf"[{UPPER}](?<![\w-].){_TAIL}(?:[ \t]++(?:{_PARTICLE}[ \t]++)*+[{UPPER}]{_TAIL})*+"
+)
 _EMAIL_REACH = 170  # an `@` this close may end a local part that spells the run (see near())
 # What ends a name that is a field next to its address: `'Ashleigh Broy', '…@`, `Ann Lee <…@`.
 _FIELD_END = frozenset("'\",;|<>()[]\t\n")
