@@ -16,6 +16,7 @@ from stdnum.iso7064 import mod_11_10
 from stdnum.nl import bsn as nl_bsn
 
 from douane.detect import validators
+from douane.detect._phone_intl import parse_plain_international
 from douane.detect.validators import VALIDATORS, shannon_entropy
 
 
@@ -228,3 +229,49 @@ def test_id_checks_accept_valid_numbers() -> None:
         )
         > 50
     )
+
+
+def _parse_reference(text: str) -> PhoneNumber | str:
+    try:
+        return phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException as exc:
+        return str(exc.error_type)
+
+
+def _parse_fast(text: str) -> PhoneNumber | str | None:
+    try:
+        return parse_plain_international(text)
+    except phonenumbers.NumberParseException as exc:
+        return str(exc.error_type)
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789 ./()-", max_size=24),
+        st.sampled_from(["49 221 107 8476", "44 20 8277 3258", "1 (312) 503-6738", "39 06 123"]),
+    ),
+    st.sampled_from(["", "0", "00", "1", "39 0", "49 (0)", "353 8", "7 9", "0", "888"]),
+)
+@settings(max_examples=1500, deadline=None)
+def test_plain_international_parse_agrees_with_phonenumbers(tail: str, head: str) -> None:
+    text = "+" + head + tail
+    fast = _parse_fast(text)
+    if fast is not None:  # None: left to phonenumbers.parse
+        assert fast == _parse_reference(text)
+
+
+@pytest.mark.parametrize("region", (*validators._PHONE_REGIONS, "IN", "BR", "AR", "MX", "JP"))
+def test_plain_international_parse_agrees_on_example_numbers(region: str) -> None:
+    for kind in phonenumbers.PhoneNumberType.values():
+        number = phonenumbers.example_number_for_type(region, kind)
+        if number is None:
+            continue
+        for fmt in (
+            phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+            phonenumbers.PhoneNumberFormat.E164,
+        ):
+            text = phonenumbers.format_number(number, fmt)
+            for variant in (text, text.replace(" ", "-"), text[:-2], text + "99"):
+                fast = _parse_fast(variant)
+                if fast is not None:
+                    assert fast == _parse_reference(variant), variant

@@ -20,6 +20,7 @@ from stdnum.exceptions import ValidationError
 from stdnum.fr import nir as fr_nir
 from stdnum.it import codicefiscale as it_cf
 
+from douane.detect._phone_intl import parse_plain_international
 from douane.detect._phone_regions import valid_in_regions
 
 __all__ = ["VALIDATORS", "clear_caches", "shannon_entropy"]
@@ -223,7 +224,10 @@ def _phone_number(value: str) -> bool:
     try:
         if stripped.startswith(("+", "00")):
             # The explicit country code is a strong signal: a plausible length is enough.
-            num = phonenumbers.parse("+" + stripped.lstrip("+").removeprefix("00"), None)
+            international = "+" + stripped.lstrip("+").removeprefix("00")
+            num = parse_plain_international(international) or phonenumbers.parse(
+                international, None
+            )
             if num.country_code is None:
                 return False
             if phonenumbers.region_code_for_country_code(num.country_code) == "ZZ":
