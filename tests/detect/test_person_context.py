@@ -6,12 +6,14 @@ import pytest
 
 from douane.detect._names import load_lexicon
 from douane.detect._person_context import (
+    LabelLines,
     after_closing,
     email_matches,
     list_cue,
     list_subject,
     local_parts,
 )
+from douane.detect._person_kinds import after_label
 
 
 def test_after_closing_accepts_signature_lines() -> None:
@@ -78,3 +80,19 @@ def test_local_parts() -> None:
         (21, 34, ("rena", "beckmann")),
     ]
     assert local_parts("no address @ here") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Teilnehmer: Anna Roth, Bob Lee,\nAn: Carla\nNotiz: Anna: Treffen",
+        "Attendees:\n- Andrea Field\nCc: R. Hughes, \tMia\n:Leer",
+        "x" * 230 + " Teilnehmer: Anna\n" + "Present: " + "y " * 150 + "Bob",  # long lines
+        "Sehr-Langer-Vorspann-der-kein-Label-ist-und-weiter-geht: Anna\nClient : Ann",
+    ],
+)
+def test_label_lines_agree_with_after_label(text: str) -> None:
+    lex = load_lexicon()
+    labels = LabelLines(lex, text)
+    for base in range(len(text) + 1):
+        assert labels.after(base) == after_label(lex, text, base), base

@@ -12,8 +12,10 @@ from collections.abc import Collection, Sequence
 
 from douane.detect._fold import fold
 from douane.detect._names import Lexicon
+from douane.detect._person_kinds import LINE_WINDOW, after_label
 
 __all__ = [
+    "LabelLines",
     "LocalParts",
     "after_closing",
     "email_matches",
@@ -197,3 +199,40 @@ def email_matches(
         if all(p in names or (len(p) == 1 and any(n[0] == p for n in names)) for p in parts):
             return True
     return False
+
+
+class LabelLines:
+    """`after_label` for one text, with each line's label looked at once, not once per run."""
+
+    __slots__ = ("_colons", "_lex", "_text")
+
+    def __init__(self, lex: Lexicon, text: str) -> None:
+        self._lex = lex
+        self._text = text
+        self._colons: dict[int, int] = {}  # line start → its label's colon, or -1
+
+    def after(self, base: int) -> bool:
+        """Same as after_label(lex, text, base)."""
+        text = self._text
+        low = max(0, base - LINE_WINDOW)
+        line = text.rfind("\n", low, base) + 1
+        if line == 0 and low > 0:  # the window starts mid-line: no line to remember
+            return after_label(self._lex, text, base)
+        colon = self._colons.get(line)
+        if colon is None:
+            colon = self._colons[line] = self._label_colon(line)
+        if colon < 0 or colon >= base:
+            return False
+        rest = text[colon + 1 : base]
+        return not rest.strip() or rest.rstrip().endswith(",")
+
+    def _label_colon(self, line: int) -> int:
+        """The line's first colon when the words before it end with a label word, else -1.
+
+        Runs of this line start at most LINE_WINDOW after it, so the search stops there."""
+        text = self._text
+        colon = text.find(":", line, line + LINE_WINDOW)
+        if colon < 0 or colon - line > 40:
+            return -1
+        words = text[line:colon].replace("-", " ").split()
+        return colon if words and words[-1] in self._lex.labels else -1

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from douane.config import Config
 from douane.detect._names import Lexicon, load_lexicon
 from douane.detect._person_context import (
+    LabelLines,
     LocalParts,
     after_closing,
     after_phrase,
@@ -27,7 +28,6 @@ from douane.detect._person_enum import ENUM_KINDS, enumerated, member_words
 from douane.detect._person_kinds import (
     TOKEN,
     UPPER,
-    after_label,
     bare,
     fills_line,
     line_start,
@@ -61,6 +61,8 @@ _COREF, _ENUM = 0.8, 0.7
 _DEFER = (-1, -1, 0.0)
 _MISSING = object()
 _LENT_MAX = 50_000
+# Before a blank, what after_phrase strips further (or the text's start): let it decide.
+_PHRASE_UNSURE = ("", " ", "\t", ":")
 
 
 class BuiltinPersonDetector:
@@ -72,6 +74,8 @@ class BuiltinPersonDetector:
         self._lex = lexicon
         self._level = level
         self._planner = Planner(lexicon)  # run → plan, token → facts; shared by threads
+        # (No phrase ends in a Greek sigma, the one letter whose lower case depends on context.)
+        self._phrase_end_letters = frozenset(word[-1] for word in lexicon.phrase_ends)
         self._lent: dict[str, dict[str, bool]] = {}  # found name → the tokens it lends (coref)
 
     def scan(self, text: str) -> Iterable[Finding]:
@@ -83,7 +87,7 @@ class BuiltinPersonDetector:
         rejected: list[re.Match[str]] = []  # runs not taken: coreference may claim their tokens
         deferred: list[re.Match[str]] = []  # task-list subjects waiting for their siblings
         emails = LocalParts(text) if "@" in text else None
-        colon = ":" in text  # no colon, no label cue
+        labels = LabelLines(self._lex, text) if ":" in text else None  # no colon, no label
         for run in _RUN.finditer(text):
             s = run.group()
             plan = plans.get(s, _MISSING)
@@ -92,7 +96,7 @@ class BuiltinPersonDetector:
             if plan is None:  # a run known not to be a name, whatever its context
                 rejected.append(run)
                 continue
-            found = judge(text, run.start(), s, plan, emails, colon)  # type: ignore[arg-type]
+            found = judge(text, run.start(), s, plan, emails, labels)  # type: ignore[arg-type]
             if found is None:
                 rejected.append(run)
             elif found == _DEFER:
@@ -101,7 +105,7 @@ class BuiltinPersonDetector:
                 start, end, score = found
                 out.append(Finding(start, end, FindingType.PERSON, self._level, self.name, score))
         if deferred:
-            self._settle_lists(text, out, deferred, rejected, emails)
+            self._settle_lists(text, out, deferred, rejected, emails, labels)
         if emails is not None and out:
             self._surname_first(text, out, emails)
         if out and rejected:
@@ -157,15 +161,15 @@ class BuiltinPersonDetector:
         deferred: list[re.Match[str]],
         rejected: list[re.Match[str]],
         emails: LocalParts | None,
+        labels: LabelLines | None,
     ) -> None:
         """Accept task-list subjects under a task header or next to a person subject."""
         subjects = {line_start(text, f.start) for f in out if list_subject(text, f.start, f.end)}
-        colon = ":" in text
         for match in deferred:
             base, found = match.start(), None
             plan = self._planner.plan(match.group())
             if plan is not None and list_cue(self._lex, text, line_start(text, base), subjects):
-                found = self._judge(text, base, match.group(), plan, emails, colon, cue=True)
+                found = self._judge(text, base, match.group(), plan, emails, labels, cue=True)
             if found is None or found == _DEFER:
                 rejected.append(match)
                 continue
@@ -208,12 +212,14 @@ class BuiltinPersonDetector:
         run: str,
         plan: Plan,
         emails: LocalParts | None,
-        colon: bool,
+        labels: LabelLines | None,
         *,
         cue: bool = False,
     ) -> tuple[int, int, float] | None:
-        """(start, end, score), None, or _DEFER for a task-list subject that needs context."""
-        labelled = cue or plan.greeting or (colon and after_label(self._lex, text, base))
+        """(start, end, score), None, or _DEFER for a task-list subject that needs context.
+
+        `labels` is None for a text without a colon: no label cue, no task-list subject."""
+        labelled = cue or plan.greeting or (labels is not None and labels.after(base))
         found = (
             None
             if plan.cue_only and not labelled
@@ -227,7 +233,14 @@ class BuiltinPersonDetector:
         prev = text[base - 1] if base else "\n"
         if (
             (prev == "\n" and after_closing(self._lex, text, base))
-            or (prev == " " and after_phrase(self._lex, text, base))
+            or (
+                prev == " "
+                and (  # the phrase's last letter before the blank, else no phrase (no call)
+                    (last := text[base - 2 : base - 1]) in _PHRASE_UNSURE
+                    or last.lower()[-1:] in self._phrase_end_letters
+                )
+                and after_phrase(self._lex, text, base)
+            )
             or (
                 emails is not None
                 and text[end : end + 2].lstrip(" ")[:1] in _FIELD_END
@@ -237,7 +250,11 @@ class BuiltinPersonDetector:
             )
         ):
             return self._accept(text, base, run, plan, True)
-        if colon and ":" in text[end : end + 3] and list_subject(text, base, end) is not None:
+        if (
+            labels is not None
+            and ":" in text[end : end + 3]
+            and list_subject(text, base, end) is not None
+        ):
             return _DEFER
         return None
 
