@@ -95,9 +95,11 @@ def after_label(lex: Lexicon, text: str, base: int) -> bool:
     return not rest.strip() or rest.rstrip().endswith(",")
 
 
-def is_solid(token: str) -> bool:
-    """Three letters or more and no abbreviating dot: a given name that may stand alone."""
-    return len(bare(token)) >= 3 and not token.endswith(".")
+def is_solid(token: str, word: str | None = None) -> bool:
+    """Three letters or more and no abbreviating dot: a given name that may stand alone.
+
+    `word`: bare(token), when the caller has it."""
+    return len(bare(token) if word is None else word) >= 3 and not token.endswith(".")
 
 
 def decide(kinds: list[str], solid: bool, *, strong: bool, cue: bool, alone: bool) -> float | None:

@@ -43,6 +43,7 @@ _COMMON_BY_KIND = {
     "shared": True,
 }
 _MISSING = object()
+_new = tuple.__new__  # builds a named tuple without the Python-level __new__ call
 # The kinds _names takes as the first token of a name (particles, `other` and tail kinds not).
 _LONE_NAME_KINDS = frozenset({"first", "wfirst", "last", "wlast", "caps", "initial", "unknown"})
 
@@ -95,6 +96,10 @@ class Planner:
         plan = self.plans.get(run, _MISSING)
         if plan is not _MISSING:
             return plan  # type: ignore[return-value]
+        return self.new_plan(run)
+
+    def new_plan(self, run: str) -> Plan | None:
+        """plan() for a run not in `plans` (the detector looks there first)."""
         plan = self._analyse(run)
         if len(self.plans) >= _CACHE_SIZE:
             self.clear()
@@ -105,15 +110,12 @@ class Planner:
         return self.facts(token)[0]
 
     def facts(self, token: str) -> TokenFacts:
-        facts = self._facts.get(token)
-        if facts is None:
-            facts = self._facts[token] = self._new_facts(token)
-        return facts
+        return self._facts.get(token) or self._new_facts(token)
 
     def _new_facts(self, token: str) -> TokenFacts:
         lex = self._lex
         word = bare(token)
-        initial = is_initial(token)
+        initial = len(token) <= 3 and is_initial(token)
         if token in lex.particles:
             kind = "particle"
         elif initial:
@@ -128,7 +130,8 @@ class Planner:
             role = SKIP
         else:
             role = NAME
-        return (kind, word, word in lex.org_words, role)
+        facts = self._facts[token] = (kind, word, word in lex.org_words, role)
+        return facts
 
     def _analyse(self, run: str) -> Plan | None:
         tokens = run.split()
@@ -137,7 +140,7 @@ class Planner:
         facts_of = self._facts.get
         facts = []
         for token in tokens:
-            token_facts = facts_of(token) or self.facts(token)
+            token_facts = facts_of(token) or self._new_facts(token)
             if token_facts[2]:
                 return None  # a company word
             facts.append(token_facts)
@@ -172,18 +175,18 @@ class Planner:
 
     def _analyse_word(self, token: str) -> Plan | None:
         """The plan of a one-token run: _analyse without its loops."""
-        kind, word, org, role = self._facts.get(token) or self.facts(token)
+        kind, word, org, role = self._facts.get(token) or self._new_facts(token)
         # Any other role makes the token a prefix with nothing after it; _names reads a lone
         # token as a name unless it is a particle, `other` or a tail kind.
         if org or role != NAME or kind not in _LONE_NAME_KINDS:
             return None
-        scores = _LONE_SCORES[kind, is_solid(token)]
+        scores = _LONE_SCORES[kind, is_solid(token, word)]
         if scores is None:
             return None
-        cue_only, cue_helps, scored = scores
-        end = len(token) if INITIAL.match(token) else len(word)
-        candidate = Candidate(0, len(token), end, scored.with_cue, scored.alone, scored.anywhere)
-        return Plan(False, False, cue_only, cue_helps, (candidate,), (token,))
+        cue_only, cue_helps, (_, _, _, with_cue, alone, anywhere) = scores
+        # An initial has no lone plan, so the name ends with the bare word.
+        candidate = _new(Candidate, (0, len(token), len(word), with_cue, alone, anywhere))
+        return _new(Plan, (False, False, cue_only, cue_helps, (candidate,), (token,)))
 
 
 def _plan(

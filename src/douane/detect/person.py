@@ -82,7 +82,7 @@ class BuiltinPersonDetector:
         """PERSON findings; titles and salutations are outside the span."""
         out: list[Finding] = []
         plans = self._planner.plans
-        plan_of = self._planner.plan
+        new_plan = self._planner.new_plan
         judge = self._judge
         rejected: list[re.Match[str]] = []  # runs not taken: coreference may claim their tokens
         deferred: list[re.Match[str]] = []  # task-list subjects waiting for their siblings
@@ -92,7 +92,7 @@ class BuiltinPersonDetector:
             s = run.group()
             plan = plans.get(s, _MISSING)
             if plan is _MISSING:
-                plan = plan_of(s)
+                plan = new_plan(s)
             if plan is None:  # a run known not to be a name, whatever its context
                 rejected.append(run)
                 continue
