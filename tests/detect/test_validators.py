@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from phonenumbers import PhoneNumber
 from stdnum import iban, luhn
 from stdnum.de import idnr as de_idnr
+from stdnum.eu import vat as eu_vat
 from stdnum.iso7064 import mod_11_10
 from stdnum.nl import bsn as nl_bsn
 
@@ -275,3 +276,30 @@ def test_plain_international_parse_agrees_on_example_numbers(region: str) -> Non
                 fast = _parse_fast(variant)
                 if fast is not None:
                     assert fast == _parse_reference(variant), variant
+
+
+@given(
+    st.sampled_from(["DE", "FR", "NL", "BE", "LU", "ES", "IT", "AT", "EL", "GR", "XI", "EU", "XX"]),
+    st.one_of(
+        st.text(alphabet="0123456789 .-B", max_size=14),
+        st.sampled_from(["829068550", "489880263", " 0647.917.042", "40303265045", "U13585627"]),
+    ),
+)
+@settings(max_examples=600, deadline=None)
+def test_vat_agrees_with_stdnum(country: str, tail: str) -> None:
+    value = country + tail
+    compact = validators._compact(value)
+    reference = eu_vat.is_valid("GR" + compact[2:] if compact.startswith("EL") else compact)
+    assert validators._vat(value) == reference
+
+
+@given(st.text(alphabet="aZ09_-.+/=\u00e9\u0663\u00b2", max_size=20))
+@settings(max_examples=400, deadline=None)
+def test_token_mix_agrees_with_str_classes(value: str) -> None:
+    mixed = any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
+    blocked = bool(
+        validators._PLACEHOLDER.match(value)
+        or validators._UUID.match(value)
+        or validators._HEX.match(value)
+    )
+    assert validators._token(value) == (mixed and not blocked)

@@ -137,10 +137,16 @@ def _iban(value: str) -> bool:
 
 
 def _vat(value: str) -> bool:
+    """stdnum's `eu.vat.is_valid`, asking the country's module directly.
+
+    On a compacted value eu.vat's own clean-up changes nothing (and costs a per-character pass):
+    its verdict is the country module's, or False for a country without one.
+    """
     compact = _compact(value)
     if compact.startswith("EL"):
         compact = "GR" + compact[2:]
-    return bool(eu_vat.is_valid(compact))
+    module = eu_vat._get_cc_module(compact[:2])
+    return module is not None and bool(module.is_valid(compact))
 
 
 def _de_ausweis(value: str) -> bool:
@@ -276,7 +282,13 @@ def _token(value: str) -> bool:
     """A generic credential: not a placeholder, UUID or bare hex digest, mixed characters."""
     if _PLACEHOLDER.match(value) or _UUID.match(value) or _HEX.match(value):
         return False
+    if value.isascii():  # the same test without a generator per character class
+        return _ASCII_DIGIT.search(value) is not None and _ASCII_LETTER.search(value) is not None
     return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
+
+
+_ASCII_DIGIT = re.compile(r"[0-9]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
