@@ -6,10 +6,11 @@ import hashlib
 import hmac
 import re
 import unicodedata
+from collections.abc import Callable
 
 from douane.types import FindingType
 
-__all__ = ["keyed_hash", "normalize_value", "value_hash"]
+__all__ = ["KeyHasher", "keyed_hash", "normalize_value", "value_hash"]
 
 _SEPARATORS = re.compile(r"[\s\-./()]+")
 _COMPACT_TYPES = {
@@ -49,3 +50,38 @@ def keyed_hash(key: bytes, *parts: str) -> str:
 def value_hash(key: bytes, type_: FindingType, value: str) -> str:
     """The keyed hash an auditor can recompute from a value they type (`douane audit search`)."""
     return keyed_hash(key, "value", str(type_), normalize_value(type_, value))
+
+
+class KeyHasher:
+    """`keyed_hash` for one key, with the HMAC key schedule done once: the same digests (tested),
+    a few times faster, which matters with dozens of values per request."""
+
+    __slots__ = ("_inner", "_outer")
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) > 64:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(64, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+
+    def __call__(self, *parts: str) -> str:
+        return self.bound(*parts[:-1])(parts[-1])
+
+    def bound(self, *parts: str) -> Callable[[str], str]:
+        """The hash with its leading parts fixed, for hashing many values of one type."""
+        inner = self._inner.copy()
+        for part in parts:
+            data = part.encode()
+            inner.update(len(data).to_bytes(4, "big") + data)
+        outer_base = self._outer
+
+        def digest(last: str) -> str:
+            data = last.encode()
+            state = inner.copy()
+            state.update(len(data).to_bytes(4, "big") + data)
+            outer = outer_base.copy()
+            outer.update(state.digest())
+            return outer.hexdigest()
+
+        return digest
