@@ -85,11 +85,13 @@ class Planner:
         self._lex = lexicon
         self.plans: dict[str, Plan | None] = {}  # run text → plan, None for "no name"
         self._facts: dict[str, TokenFacts] = {}
+        self._scores: dict[tuple[tuple[str, ...], bool, bool], Candidate] = {}
         self._greeting_words = lexicon.greetings | lexicon.roles
 
     def clear(self) -> None:
         self.plans.clear()
         self._facts.clear()
+        self._scores.clear()
 
     def plan(self, run: str) -> Plan | None:
         """The run's plan, or None when it holds no name whatever its context."""
@@ -171,7 +173,7 @@ class Planner:
                     readings.append(names)
         if not readings:
             return None
-        return _plan(run, tokens, readings, strong, greeting)
+        return _plan(run, tokens, readings, strong, greeting, self._scores)
 
     def _analyse_word(self, token: str) -> Plan | None:
         """The plan of a one-token run: _analyse without its loops."""
@@ -195,12 +197,18 @@ def _plan(
     readings: list[list[tuple[int, str, str]]],
     strong: bool,
     greeting: bool,
+    memo: dict[tuple[tuple[str, ...], bool, bool], Candidate],
 ) -> Plan | None:
-    """Score the readings of a run (token index, token, kind triples) into its plan."""
+    """Score the readings of a run (token index, token, kind triples) into its plan; `memo`
+    keeps _scores() by its arguments (runs of other names share kinds: first last, first)."""
     scored = []
     for names in readings:
-        kinds = [kind for _, _, kind in names if kind != "particle"]
-        scored.append((names, _scores(kinds, is_solid(names[0][1]), strong)))
+        kinds = tuple(kind for _, _, kind in names if kind != "particle")
+        key = (kinds, is_solid(names[0][1]), strong)
+        candidate = memo.get(key)
+        if candidate is None:
+            candidate = memo[key] = _scores(list(kinds), key[1], strong)
+        scored.append((names, candidate))
     cue_only = all(candidate.alone is None for _, candidate in scored)
     cue_helps = any(candidate.with_cue is not None for _, candidate in scored)
     if cue_only and not cue_helps:
