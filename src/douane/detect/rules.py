@@ -158,7 +158,8 @@ def _scan_plan(
     stopwords, allow, entropy, context = plan.stopwords, plan.allow, plan.entropy, plan.context
     size = len(data)
     pos = 0
-    while pos <= size:
+    # a search from the end could only find an empty match, and an empty match is never reported
+    while pos < size:
         spans = match(_UNANCHORED, data, pos, size)
         m_start, m_end = spans[0]
         if m_start < 0:
