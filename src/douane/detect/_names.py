@@ -9,7 +9,15 @@ from pathlib import Path
 
 from wordfreq import zipf_frequency
 
-__all__ = ["DATA_DIR", "Lexicon", "is_language_word", "load_lexicon", "word_frequency"]
+__all__ = [
+    "DATA_DIR",
+    "Lexicon",
+    "frequencies",
+    "is_language_word",
+    "language_word",
+    "load_lexicon",
+    "word_frequency",
+]
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 _LANGS = ("de", "en", "fr")
@@ -70,7 +78,8 @@ class Lexicon:
 
 
 @lru_cache(maxsize=200_000)
-def _frequencies(token: str) -> tuple[float, float]:
+def frequencies(token: str) -> tuple[float, float]:
+    """Highest and lowest Zipf frequency of the lower-cased token in German, English, French."""
     lowered = token.lower()
     zipfs = [zipf_frequency(lowered, lang) for lang in _LANGS]
     return max(zipfs), min(zipfs)
@@ -78,7 +87,7 @@ def _frequencies(token: str) -> tuple[float, float]:
 
 def word_frequency(token: str) -> float:
     """Highest Zipf frequency of the lower-cased token in German, English or French text."""
-    return _frequencies(token)[0]
+    return frequencies(token)[0]
 
 
 def is_language_word(token: str) -> bool:
@@ -86,7 +95,11 @@ def is_language_word(token: str) -> bool:
 
     Given names travel: Robert, Marie or Andrea are about as frequent in all three corpora.
     """
-    high, low = _frequencies(token)
+    return language_word(*frequencies(token))
+
+
+def language_word(high: float, low: float) -> bool:
+    """is_language_word() from the token's `frequencies`."""
     return high >= _WORD_MIN and high - low >= _SPREAD
 
 

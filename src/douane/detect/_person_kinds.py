@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from douane.detect._names import Lexicon, is_language_word, word_frequency
+from douane.detect._names import Lexicon, frequencies, language_word, word_frequency
 
 __all__ = [
     "CAPS_COMMON",
@@ -186,6 +186,7 @@ def word_kind(lex: Lexicon, word: str) -> str:
         return "wfirst" if lex.is_weak(word, lex.top_first) else "first"
     if word in lex.last or ("-" in word and lex.is_last(word)):
         return "wlast" if lex.is_weak(word, lex.top_last) else "last"
-    if word_frequency(word) >= COMMON:
-        return "common" if is_language_word(word) else "shared"
+    high, low = frequencies(word)
+    if high >= COMMON:
+        return "common" if language_word(high, low) else "shared"
     return "unknown"

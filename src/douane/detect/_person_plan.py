@@ -128,7 +128,10 @@ class Planner:
             role = GREETING
         elif word in lex.honorifics and (word in ("M", "Me") or not initial):
             role = HONORIFIC
-        elif not initial and (word in lex.not_names or _is_common(lex, kind, word)):
+        elif not initial and (
+            word in lex.not_names
+            or (is_common(lex, word) if (common := _COMMON_BY_KIND.get(kind)) is None else common)
+        ):
             role = SKIP
         else:
             role = NAME
@@ -219,9 +222,10 @@ def _plan(
         index, last, _ = names[-1]
         stop = offsets[index] + len(last)
         end = stop if INITIAL.match(last) else offsets[index] + len(bare(last))
-        candidates.append(Candidate(offsets[names[0][0]], stop, end, with_cue, alone, anywhere))
+        start = offsets[names[0][0]]
+        candidates.append(_new(Candidate, (start, stop, end, with_cue, alone, anywhere)))
     words = tuple(tok for _, tok, kind in readings[0] if kind != "particle")
-    return Plan(strong, greeting, cue_only, cue_helps, tuple(candidates), words)
+    return _new(Plan, (strong, greeting, cue_only, cue_helps, tuple(candidates), words))
 
 
 def _scores(kinds: list[str], solid: bool, strong: bool) -> Candidate:
@@ -246,11 +250,6 @@ def _lone_scores(kind: str, solid: bool) -> tuple[bool, bool, Candidate] | None:
 _LONE_SCORES = {
     (kind, solid): _lone_scores(kind, solid) for kind in _LONE_NAME_KINDS for solid in (False, True)
 }
-
-
-def _is_common(lex: Lexicon, kind: str, word: str) -> bool:
-    known = _COMMON_BY_KIND.get(kind)
-    return is_common(lex, word) if known is None else known
 
 
 def _names(
