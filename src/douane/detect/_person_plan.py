@@ -205,15 +205,16 @@ def _plan(
     """Score the readings of a run (token index, token, kind triples) into its plan; `memo`
     keeps _scores() by its arguments (runs of other names share kinds: first last, first)."""
     scored = []
+    cue_only, cue_helps = True, False
     for names in readings:
-        kinds = tuple(kind for _, _, kind in names if kind != "particle")
+        kinds = tuple([kind for _, _, kind in names if kind != "particle"])
         key = (kinds, is_solid(names[0][1]), strong)
         candidate = memo.get(key)
         if candidate is None:
             candidate = memo[key] = _scores(list(kinds), key[1], strong)
+        cue_only = cue_only and candidate.alone is None
+        cue_helps = cue_helps or candidate.with_cue is not None
         scored.append((names, candidate))
-    cue_only = all(candidate.alone is None for _, candidate in scored)
-    cue_helps = any(candidate.with_cue is not None for _, candidate in scored)
     if cue_only and not cue_helps:
         return None  # passes neither alone nor with any cue ("IBAN"): no name
     offsets = _offsets(run, tokens)
@@ -224,7 +225,7 @@ def _plan(
         end = stop if INITIAL.match(last) else offsets[index] + len(bare(last))
         start = offsets[names[0][0]]
         candidates.append(_new(Candidate, (start, stop, end, with_cue, alone, anywhere)))
-    words = tuple(tok for _, tok, kind in readings[0] if kind != "particle")
+    words = tuple([tok for _, tok, kind in readings[0] if kind != "particle"])
     return _new(Plan, (strong, greeting, cue_only, cue_helps, tuple(candidates), words))
 
 
