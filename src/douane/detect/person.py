@@ -3,7 +3,9 @@
 Built for precision on hard negatives: company names (an org word or `&` rejects the run),
 capitalised German nouns (a lone surname needs a title or greeting), product names (a run needs a
 known given name, a title, or two known name parts). Token kinds and scores live in
-`_person_kinds`; layout cues, coreference and lists in the other `_person_*` modules. Other
+`_person_kinds`; what a run offers whatever its context (its plan, cached per distinct run) in
+`_person_plan`; layout cues, coreference and lists in the other `_person_*` modules. Here: the
+pass over a text, context cues for the runs that need them, and the passes after it. Other
 backends (spaCy, GLiNER) plug in by config.
 """
 
