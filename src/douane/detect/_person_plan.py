@@ -101,8 +101,9 @@ class Planner:
         return self.new_plan(run)
 
     def new_plan(self, run: str) -> Plan | None:
-        """plan() for a run not in `plans` (the detector looks there first)."""
-        plan = self._analyse(run)
+        """plan() for a run not in `plans` (the detector looks there first); a run's tokens
+        are separated by blanks only (the detector's run pattern)."""
+        plan = self._analyse_word(run) if " " not in run and "\t" not in run else self._analyse(run)
         if len(self.plans) >= _CACHE_SIZE:
             self.clear()
         self.plans[run] = plan
