@@ -143,6 +143,10 @@ class Planner:
         tokens = run.split()
         if len(tokens) == 1:
             return self._analyse_word(run)
+        return self._analyse_tokens(run, tokens)
+
+    def _analyse_tokens(self, run: str, tokens: list[str]) -> Plan | None:
+        """The plan of any run (the general case, for runs of two tokens or more)."""
         facts_of = self._facts.get
         facts = []
         for token in tokens:
