@@ -181,7 +181,7 @@ class Planner:
                     readings.append(names)
         if not readings:
             return None
-        return _plan(run, tokens, readings, strong, greeting, self._scores)
+        return _plan(run, tokens, facts, readings, strong, greeting, self._scores)
 
     def _analyse_word(self, token: str) -> Plan | None:
         """The plan of a one-token run: _analyse without its loops."""
@@ -202,6 +202,7 @@ class Planner:
 def _plan(
     run: str,
     tokens: list[str],
+    facts: list[TokenFacts],
     readings: list[list[tuple[int, str, str]]],
     strong: bool,
     greeting: bool,
@@ -213,7 +214,8 @@ def _plan(
     cue_only, cue_helps = True, False
     for names in readings:
         kinds = tuple([kind for _, _, kind in names if kind != "particle"])
-        key = (kinds, is_solid(names[0][1]), strong)
+        first, token, _ = names[0]
+        key = (kinds, is_solid(token, facts[first][1]), strong)
         candidate = memo.get(key)
         if candidate is None:
             candidate = memo[key] = _scores(list(kinds), key[1], strong)
@@ -227,7 +229,7 @@ def _plan(
     for names, (_, _, _, with_cue, alone, anywhere) in scored:
         index, last, _ = names[-1]
         stop = offsets[index] + len(last)
-        end = stop if INITIAL.match(last) else offsets[index] + len(bare(last))
+        end = stop if INITIAL.match(last) else offsets[index] + len(facts[index][1])
         start = offsets[names[0][0]]
         candidates.append(_new(Candidate, (start, stop, end, with_cue, alone, anywhere)))
     words = tuple([tok for _, tok, kind in readings[0] if kind != "particle"])
