@@ -1,6 +1,7 @@
 """Added latency of Douane against calling the same loopback upstream directly, in one run.
 
-Measures, on a 4 KB prompt with personal data:
+Measures, on 4 KB prompts with personal data (each request with a name, IBAN, e-mail address and
+phone number the gateway has not seen before, so value caches do not flatter the figures):
   1. end to end over HTTP: p50/p99 of a non-streaming request and time to first token (TTFT) of a
      streaming one, direct to the demo upstream vs through `douane serve` (real processes);
   2. in process: the pipeline alone (scan + policy + mask + restore) and the ledger alone
@@ -36,13 +37,75 @@ from douane.restore import restore_text
 from douane.types import Outcome, RequestRecord
 
 PARAGRAPH = (
-    "Hallo Frau Schneider, bitte überweisen Sie den Betrag an IBAN DE89 3704 0044 0532 0130 00 "
-    "und schicken Sie die Bestätigung an anna.schmidt@example.de oder rufen Sie +49 151 2345 6789 "
+    "Hallo Frau {surname}, bitte überweisen Sie den Betrag an IBAN {iban} "
+    "und schicken Sie die Bestätigung an {local}@example.de oder rufen Sie {phone} "
     "an. The supplier memo for the Q3 review says lead times grow by two weeks; please summarise "
     "the main risks for the production plan and list the open questions for the next meeting. "
 )
+SURNAMES = [
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Wagner",
+    "Becker",
+    "Hoffmann",
+    "Schäfer",
+    "Koch",
+    "Richter",
+    "Klein",
+    "Wolf",
+    "Schröder",
+    "Neumann",
+    "Schwarz",
+    "Zimmermann",
+    "Braun",
+    "Krüger",
+    "Hofmann",
+    "Hartmann",
+    "Lange",
+    "Schmitt",
+    "Werner",
+    "Krause",
+    "Meier",
+    "Lehmann",
+    "Köhler",
+    "Herrmann",
+    "König",
+    "Walter",
+    "Mayer",
+    "Huber",
+    "Kaiser",
+    "Fuchs",
+    "Peters",
+    "Lang",
+    "Scholz",
+    "Möller",
+]
 FIRST_TEXT = re.compile(r'"content": ?"[^"]')
-PROMPT = (PARAGRAPH * (4096 // len(PARAGRAPH) + 1))[:4096]
+
+
+def german_iban(account: int) -> str:
+    """A valid German IBAN (bank code 37040044) for an account number, grouped by four."""
+    bban = f"37040044{account:010d}"
+    check = 98 - int(bban + "131400") % 97  # "DE" = 13 14, then "00"
+    raw = f"DE{check:02d}{bban}"
+    return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+def make_prompt(i: int) -> str:
+    """The i-th 4 KB prompt: the same text, but a name, IBAN, address and phone of its own, so
+    every request brings values the gateway has not seen (first-turn cost, cold value caches)."""
+    values = {
+        "surname": SURNAMES[i % len(SURNAMES)],
+        "iban": german_iban(10**6 + i),
+        "local": f"anna.schmidt{i}",
+        "phone": f"+49 151 {2345 + i // 10000:04d} {i % 10000:04d}",
+    }
+    paragraph = PARAGRAPH.format(**values)
+    return (paragraph * (4096 // len(paragraph) + 1))[:4096]
+
+
+PROMPT = make_prompt(0)
 CONFIG = """\
 database: sqlite:///{workdir}/douane.db
 secret_key: bench-secret
@@ -68,14 +131,18 @@ def timed(n: int, call: Callable[[], None]) -> list[float]:
     return samples
 
 
-def chat(client: httpx.Client, url: str, headers: dict[str, str], model: str) -> None:
-    body = {"model": model, "messages": [{"role": "user", "content": PROMPT}]}
+def chat(
+    client: httpx.Client, url: str, headers: dict[str, str], model: str, prompt: str = PROMPT
+) -> None:
+    body = {"model": model, "messages": [{"role": "user", "content": prompt}]}
     response = client.post(url, json=body, headers=headers)
     response.raise_for_status()
 
 
-def first_token(client: httpx.Client, url: str, headers: dict[str, str], model: str) -> float:
-    body = {"model": model, "stream": True, "messages": [{"role": "user", "content": PROMPT}]}
+def first_token(
+    client: httpx.Client, url: str, headers: dict[str, str], model: str, prompt: str = PROMPT
+) -> float:
+    body = {"model": model, "stream": True, "messages": [{"role": "user", "content": prompt}]}
     start = time.perf_counter()
     ttft = None
     with client.stream("POST", url, json=body, headers={**headers, "x-demo-chunk": "64"}) as r:
@@ -110,16 +177,18 @@ def http_bench(n: int, workdir: Path) -> None:
                     chat(client, url, headers, model)
                     first_token(client, url, headers, model)
             # Interleaved, so both paths see the same load from the machine's other jobs.
+            prompts = [(make_prompt(2 * i + 1), make_prompt(2 * i + 2)) for i in range(n)]
             cpu = process_cpu_seconds(gateway.process.popen.pid)
-            for _ in range(n):
+            for plain_prompt, stream_prompt in prompts:
                 for name, (url, headers, model) in paths.items():
-                    plain[name] += timed(1, functools.partial(chat, client, url, headers, model))
-                    ttft[name].append(first_token(client, url, headers, model))
+                    call = functools.partial(chat, client, url, headers, model, plain_prompt)
+                    plain[name] += timed(1, call)
+                    ttft[name].append(first_token(client, url, headers, model, stream_prompt))
             cpu = process_cpu_seconds(gateway.process.popen.pid) - cpu
     finally:
         gateway.process.stop()
         upstream.stop()
-    print(f"HTTP, 4 KB prompt, {n} requests of each kind, interleaved (ms)")
+    print(f"HTTP, 4 KB prompts with new values each, {n} requests of each kind, interleaved (ms)")
     print(f"{'':8} {'p50':>8} {'p99':>8} {'TTFT p50':>9} {'TTFT p99':>9}")
     for name in paths:
         print(
@@ -142,9 +211,10 @@ def in_process_bench(n: int, workdir: Path) -> None:
     services = build_services(config)
     gc.collect()
     gc.freeze()  # as `douane serve` does after start-up
-    texts = [PROMPT]
+    prompts = iter([[make_prompt(10**5 + i)] for i in range(n * 3 + 50)])
 
     def pipeline() -> None:
+        texts = next(prompts)  # new values every run, as in the HTTP part
         findings = services.scanner.scan_segments(texts)
         decision = services.policy.decide("default", "gpt-bench", findings)
         masked = services.masker.mask(texts, findings, decision.actions)
@@ -162,7 +232,7 @@ def in_process_bench(n: int, workdir: Path) -> None:
     pipe = timed(n * 3, pipeline)
     base = timed(n, lambda: asyncio.run(_noop()))
     led = [x - statistics.median(base) for x in timed(n, ledger)]
-    print(f"\nIn process, 4 KB prompt, {n * 3} runs (ms)")
+    print(f"\nIn process, 4 KB prompts with new values each, {n * 3} runs (ms)")
     print(
         f"pipeline (scan+policy+mask+restore): p50 {percentile(pipe, 0.5):.3f}  "
         f"p99 {percentile(pipe, 0.99):.3f}   (bar: p50 <= 2 ms)"
