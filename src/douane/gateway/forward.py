@@ -135,17 +135,12 @@ async def _relay(
     try:
         async for chunk in chunks:
             bytes_in += len(chunk)
-            # Everything one network read carries leaves in one write: fewer sends, same timing.
-            # The try has no await, so only a stage's own error can reach the finally, and the
-            # events before it still go out ahead of the error event.
-            ready: list[bytes] = []
-            try:
-                for event in decoder.feed(chunk):
-                    for out in translator.feed(event):
-                        ready.extend(map(encode_sse, rewriter.feed(out) if rewriter else (out,)))
-            finally:
-                if ready:
-                    yield b"".join(ready)
+            # One write per event, as soon as it is ready: a read can carry a whole answer, and
+            # batching it would hold the first token back until the last one is translated.
+            for event in decoder.feed(chunk):
+                for out in translator.feed(event):
+                    for final in rewriter.feed(out) if rewriter else (out,):
+                        yield encode_sse(final)
         tail = [ev for raw in decoder.flush() for ev in translator.feed(raw)]
         tail += translator.flush()
         for out in tail:
