@@ -100,6 +100,18 @@ def _client(tmp_path: Path, calls: list[str], **broken: Any) -> Iterator[TestCli
         yield client
 
 
+def _ask(client: TestClient, stream: bool) -> Any:
+    """An OpenAI chat request whose prompt holds the value no error may echo."""
+    return client.post(
+        "/v1/chat/completions",
+        json={
+            "model": "m",
+            "stream": stream,
+            "messages": [{"role": "user", "content": f"Hi {SECRET_VALUE}"}],
+        },
+    )
+
+
 FAULTS = {
     "scanner": Broken(RuntimeError(f"detector crashed on {SECRET_VALUE}")),
     "policy": Broken(KeyError(SECRET_VALUE)),
@@ -128,14 +140,7 @@ def test_fault_refuses_openai_request_without_forwarding(
     tmp_path: Path, calls: list[str], component: str, stream: bool
 ) -> None:
     for client in _client(tmp_path, calls, **{component: FAULTS[component]}):
-        response = client.post(
-            "/v1/chat/completions",
-            json={
-                "model": "m",
-                "stream": stream,
-                "messages": [{"role": "user", "content": f"Hi {SECRET_VALUE}"}],
-            },
-        )
+        response = _ask(client, stream)
         assert response.status_code == 503
         error = response.json()["error"]
         assert error["code"] in ("scan_failed", "ledger_unavailable")
@@ -180,14 +185,7 @@ def test_unexpected_error_answers_in_the_dialect_without_its_message(
 ) -> None:
     broken = BrokenProviders(RuntimeError(f"bug while forwarding {SECRET_VALUE}"))
     for client in _client(tmp_path, calls, providers=broken):
-        response = client.post(
-            "/v1/chat/completions",
-            json={
-                "model": "m",
-                "stream": stream,
-                "messages": [{"role": "user", "content": f"Hi {SECRET_VALUE}"}],
-            },
-        )
+        response = _ask(client, stream)
         assert response.status_code == 500
         error = response.json()["error"]
         assert error["code"] == "internal_error"

@@ -8,9 +8,10 @@ from typing import Any
 
 import httpx
 
+from douane.ledger.signing import Signer
 from tests.harness import Gateway, create_key, start_gateway
 
-__all__ = ["chat", "config_text", "gateway_with_key", "send_all"]
+__all__ = ["chat", "config_text", "gateway_with_key", "send_all", "signed_gateway"]
 
 CONFIG = """\
 database: "{database}"
@@ -34,6 +35,14 @@ def gateway_with_key(workdir: Path, text: str, *, key: str | None = None) -> Gat
     gateway = start_gateway(workdir, text)
     gateway.keys["default"] = key or create_key(workdir, gateway.config)
     return gateway
+
+
+def signed_gateway(workdir: Path, upstream_url: str) -> Gateway:
+    """A gateway on SQLite in `workdir` with a file signing key and a `default` key."""
+    key_file = workdir / "ledger.key"
+    key_file.write_bytes(Signer.generate().private_pem())
+    text = config_text(f"sqlite:///{workdir}/douane.db", key_file, upstream_url)
+    return gateway_with_key(workdir, text)
 
 
 def chat(model: str, content: str, *, stream: bool = False) -> dict[str, Any]:

@@ -11,9 +11,8 @@ import httpx
 from click.testing import CliRunner
 
 from douane.cli import _register, cli
-from douane.ledger.signing import Signer
 from tests.harness import Process
-from tests.ledger._gateway import chat, config_text, gateway_with_key
+from tests.ledger._gateway import chat, signed_gateway
 
 
 def _finishes(config: Path) -> dict[str, dict[str, object]]:
@@ -26,10 +25,7 @@ def _finishes(config: Path) -> dict[str, dict[str, object]]:
 def test_client_hanging_up_mid_stream_is_recorded_as_disconnected(
     tmp_path: Path, upstream: Process
 ) -> None:
-    key_file = tmp_path / "ledger.key"
-    key_file.write_bytes(Signer.generate().private_pem())
-    text = config_text(f"sqlite:///{tmp_path}/douane.db", key_file, upstream.url)
-    gateway = gateway_with_key(tmp_path, text)
+    gateway = signed_gateway(tmp_path, upstream.url)
     headers = {"authorization": f"Bearer {gateway.keys['default']}"}
     try:
         with (

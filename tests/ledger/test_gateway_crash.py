@@ -12,18 +12,14 @@ import httpx
 from click.testing import CliRunner
 
 from douane.cli import _register, cli
-from douane.ledger.signing import Signer
 from tests.harness import Process, douane
-from tests.ledger._gateway import chat, config_text, gateway_with_key
+from tests.ledger._gateway import chat, signed_gateway
 
 
 def test_sigkill_during_a_streamed_answer_leaves_started_not_finished(
     tmp_path: Path, upstream: Process
 ) -> None:
-    key_file = tmp_path / "ledger.key"
-    key_file.write_bytes(Signer.generate().private_pem())
-    text = config_text(f"sqlite:///{tmp_path}/douane.db", key_file, upstream.url)
-    gateway = gateway_with_key(tmp_path, text)
+    gateway = signed_gateway(tmp_path, upstream.url)
     headers = {"authorization": f"Bearer {gateway.keys['default']}"}
     url = gateway.url + "/v1/chat/completions"
     try:
