@@ -18,7 +18,9 @@ import functools
 import gc
 import os
 import re
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +31,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.harness import create_key, start_gateway, start_upstream
+from tests.harness import create_key, free_port, start_gateway, start_upstream
 
 from douane.config import parse_config
 from douane.gateway.services import Services, build_services
@@ -159,24 +161,49 @@ def process_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def start_passthrough(workdir: Path, upstream: str) -> tuple[subprocess.Popen[bytes], str]:
+    """bench/passthrough.py on a free port; returns the process and its URL once it answers."""
+    port = free_port()
+    log = (workdir / "passthrough.log").open("wb")
+    script = Path(__file__).resolve().parent / "passthrough.py"
+    process = subprocess.Popen([sys.executable, str(script), upstream, str(port)], stderr=log)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("the pass-through proxy did not start")
+
+
+def added(results: dict[str, list[float]], name: str) -> str:
+    more = percentile(results[name], 0.5) - percentile(results["direct"], 0.5)
+    ratio = percentile(results[name], 0.5) / percentile(results["direct"], 0.5)
+    return f"{more:+.2f} ms ({ratio:.2f}x)"
+
+
 def http_bench(n: int, workdir: Path) -> None:
     upstream = start_upstream(workdir)
     gateway = start_gateway(workdir / "gw", CONFIG.format(workdir=workdir, upstream=upstream.url))
+    passthrough, bare_url = start_passthrough(workdir, upstream.url)
     key = create_key(gateway.workdir, gateway.config)
     auth = {"authorization": f"Bearer {key}"}
     paths = {
         "direct": (upstream.url + "/v1/chat/completions", {}, "echo"),
         "douane": (gateway.url + "/v1/chat/completions", auth, "gpt-bench"),
+        "bare hop": (bare_url + "/v1/chat/completions", {}, "echo"),
     }
     plain: dict[str, list[float]] = {name: [] for name in paths}
     ttft: dict[str, list[float]] = {name: [] for name in paths}
     try:
         with httpx.Client(timeout=30) as client:
-            for url, headers, model in paths.values():  # warm up both paths
+            for url, headers, model in paths.values():  # warm up every path
                 for _ in range(20):
                     chat(client, url, headers, model)
                     first_token(client, url, headers, model)
-            # Interleaved, so both paths see the same load from the machine's other jobs.
+            # Interleaved, so every path sees the same load from the machine's other jobs.
             prompts = [(make_prompt(2 * i + 1), make_prompt(2 * i + 2)) for i in range(n)]
             cpu = process_cpu_seconds(gateway.process.popen.pid)
             for plain_prompt, stream_prompt in prompts:
@@ -186,22 +213,24 @@ def http_bench(n: int, workdir: Path) -> None:
                     ttft[name].append(first_token(client, url, headers, model, stream_prompt))
             cpu = process_cpu_seconds(gateway.process.popen.pid) - cpu
     finally:
+        passthrough.terminate()
+        passthrough.wait(10)
         gateway.process.stop()
         upstream.stop()
     print(f"HTTP, 4 KB prompts with new values each, {n} requests of each kind, interleaved (ms)")
-    print(f"{'':8} {'p50':>8} {'p99':>8} {'TTFT p50':>9} {'TTFT p99':>9}")
+    print(f"{'':9} {'p50':>8} {'p99':>8} {'TTFT p50':>9} {'TTFT p99':>9}")
     for name in paths:
         print(
-            f"{name:8} {percentile(plain[name], 0.5):8.2f} {percentile(plain[name], 0.99):8.2f} "
+            f"{name:9} {percentile(plain[name], 0.5):8.2f} {percentile(plain[name], 0.99):8.2f} "
             f"{percentile(ttft[name], 0.5):9.2f} {percentile(ttft[name], 0.99):9.2f}"
         )
-    added = percentile(plain["douane"], 0.5) - percentile(plain["direct"], 0.5)
-    ratio = percentile(plain["douane"], 0.5) / percentile(plain["direct"], 0.5)
-    added_ttft = percentile(ttft["douane"], 0.5) - percentile(ttft["direct"], 0.5)
-    ratio_ttft = percentile(ttft["douane"], 0.5) / percentile(ttft["direct"], 0.5)
     print(
-        f"added by Douane: p50 {added:+.2f} ms (ratio {ratio:.2f}x), "
-        f"TTFT p50 {added_ttft:+.2f} ms (ratio {ratio_ttft:.2f}x)   (bar: TTFT <= +3 ms)"
+        f"added by Douane: p50 {added(plain, 'douane')}, TTFT p50 {added(ttft, 'douane')}"
+        "   (bar: TTFT <= +3 ms)"
+    )
+    print(
+        f"added by a bare pass-through hop (bench/passthrough.py, the stack's floor): "
+        f"p50 {added(plain, 'bare hop')}, TTFT p50 {added(ttft, 'bare hop')}"
     )
     print(f"gateway CPU per request (plain + streamed, averaged): {cpu / (2 * n) * 1000:.2f} ms")
 
