@@ -105,3 +105,23 @@ def test_builtin_defaults_load_and_auto_secret_is_persisted(
 def test_environment_override_of_database(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DOUANE_DATABASE", "sqlite:///override.db")
     assert parse_config("{}", "x.yaml").database == "sqlite:///override.db"
+
+
+@pytest.mark.parametrize("size", [0, 16])
+def test_mask_value_cache_reaches_the_gateway_masker(tmp_path: Path, size: int) -> None:
+    from douane.gateway.services import build_services
+
+    config = parse_config(
+        f"database: sqlite:///{tmp_path}/d.db\nsecret_key: k\nmask_value_cache: {size}\n"
+    )
+    services = build_services(config)
+    try:
+        assert services.masker.cache_size == size
+    finally:
+        services.ledger.close()
+        services.engine.dispose()
+
+
+def test_negative_mask_value_cache_is_refused() -> None:
+    with pytest.raises(ConfigError, match="mask_value_cache"):
+        parse_config("mask_value_cache: -1\n")

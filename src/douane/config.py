@@ -151,6 +151,7 @@ class Config(_Frozen):
     protect: ProtectSettings = ProtectSettings()
     codenames: str | None = None
     max_body_bytes: Annotated[int, Field(gt=0)] = 10 * 1024 * 1024
+    mask_value_cache: Annotated[int, Field(ge=0)] = 4096
     source: str = Field(default="<built-in defaults>", exclude=True)
 
     @model_validator(mode="after")

@@ -181,7 +181,13 @@ class Masker:
         # Digest of a skeleton (a segment with its findings replaced) -> what _literal_keys found.
         self._skeletons: dict[bytes, tuple[frozenset[tuple[str, str]], frozenset[str]]] = {}
         self._skeleton_cap = cache_size // 4
+        self._cache_size = cache_size
         self._skeleton_lock = threading.Lock()
+
+    @property
+    def cache_size(self) -> int:
+        """How many distinct values this masker remembers (0: none beyond the request)."""
+        return self._cache_size
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"

@@ -37,7 +37,7 @@ def preview_command(config_file: str | None, model: str, team: str, text: str | 
     result = preview_text(
         build_scanner(config, engine),
         Policy(config),
-        Masker(secret),
+        Masker(secret, cache_size=0),  # one request: nothing to remember
         team,
         model,
         text if text is not None else sys.stdin.read(),

@@ -65,7 +65,7 @@ def build_services(config: Config, **overrides: Any) -> Services:
         "keys": lambda: KeyStore(engine, secret),
         "scanner": lambda: build_scanner(config, engine),
         "policy": lambda: Policy(config),
-        "masker": lambda: Masker(secret),
+        "masker": lambda: Masker(secret, cache_size=config.mask_value_cache),
         "ledger": lambda: Ledger.open(config, engine),
         "providers": lambda: Providers(config),
         "metrics": Metrics,
