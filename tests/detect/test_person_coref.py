@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from tests.text_runs import runs_in
 
 from douane.detect._person_coref import name_tokens, propagate
-
-
-def _runs(text: str, words: list[str], pos: int = 0) -> list[re.Match[str]]:
-    """The matches of `words` in `text` from `pos`, in order, each after the previous one."""
-    out: list[re.Match[str]] = []
-    for word in words:
-        match = re.compile(re.escape(word)).search(text, pos)
-        assert match is not None
-        out.append(match)
-        pos = match.end()
-    return out
 
 
 def _kind(word: str) -> str:
@@ -38,18 +27,18 @@ def test_name_tokens_only_from_full_names() -> None:
 def test_propagate_possessive_elision_and_whole_words() -> None:
     # the first "Baudelio Buendía" is the found name itself, not a run left to claim
     text = "Baudelio Buendía uses Baudelio's account, d'Baudelio, Baudelios, Baudelio Buendía"
-    runs = _runs(text, ["Baudelio's", "Baudelio,", "Baudelios,", "Baudelio Buendía"], 17)
+    runs = runs_in(text, ["Baudelio's", "Baudelio,", "Baudelios,", "Baudelio Buendía"], 17)
     spans = propagate(text, {"Baudelio": False, "Buendía": False}, runs, lambda run: False)
     assert [text[s:e] for s, e in spans] == ["Baudelio", "Baudelio", "Baudelio Buendía"]
 
 
 def test_propagate_skips_rejected_runs_and_weak_sentence_starts() -> None:
     text = "Hein GmbH liefert. Hein sagt, dass Hein kommt."
-    runs = _runs(text, ["Hein GmbH", "Hein", "Hein"])
+    runs = runs_in(text, ["Hein GmbH", "Hein", "Hein"])
     spans = propagate(text, {"Hein": True}, runs, lambda run: "GmbH" in run)
     assert spans == [(35, 39)]
 
 
-def test_propagate_only_inside_runs() -> None:
+def test_propagate_only_insideruns_in() -> None:
     text = "Noor Giselmeyer wrote; Noor agreed"
     assert propagate(text, {"Noor": False}, [], lambda run: False) == []

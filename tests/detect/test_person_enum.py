@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from tests.text_runs import runs_in
 
 from douane.detect._person_enum import enumerated, member_words
-
-
-def _runs(text: str, words: list[str]) -> list[re.Match[str]]:
-    out: list[re.Match[str]] = []
-    pos = 0
-    for word in words:
-        match = re.compile(re.escape(word)).search(text, pos)
-        assert match is not None
-        out.append(match)
-        pos = match.end()
-    return out
 
 
 def _found(text: str, names: list[str]) -> list[tuple[int, int]]:
@@ -23,7 +12,7 @@ def _found(text: str, names: list[str]) -> list[tuple[int, int]]:
 
 
 def _claimed(text: str, found: list[str], runs: list[str]) -> list[str]:
-    spans = enumerated(text, _found(text, found), _runs(text, runs), lambda run: run != "Paris")
+    spans = enumerated(text, _found(text, found), runs_in(text, runs), lambda run: run != "Paris")
     return [text[s:e] for s, e in spans]
 
 
