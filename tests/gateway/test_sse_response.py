@@ -36,7 +36,7 @@ def test_streams_every_chunk_then_closes() -> None:
     async def send(message: Message) -> None:
         messages.append(message)
 
-    async def on_close() -> None:
+    def on_close() -> None:
         closed.append(True)
 
     response = EventStreamResponse(body(), {"x-a": "b"}, on_close=on_close)
@@ -58,7 +58,7 @@ def test_hang_up_stops_the_stream_quietly() -> None:
     async def send(message: Message) -> None:
         messages.append(message)
 
-    async def on_close() -> None:
+    def on_close() -> None:
         closed.append(True)
 
     async def run() -> None:

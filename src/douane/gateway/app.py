@@ -62,7 +62,7 @@ async def _proxy(request: Request, dialect: Dialect, endpoint: str) -> Response:
             body = await open_stream(services, prepared)
             # Logged once the stream ends: off the path of the first token, with its real length.
             return EventStreamResponse(
-                body, {**headers, **_SSE_HEADERS}, on_close=partial(_after_stream, summary)
+                body, {**headers, **_SSE_HEADERS}, on_close=partial(summary, 200)
             )
         response: Response = JSONResponse(await forward_json(services, prepared), headers=headers)
         summary(200)
@@ -83,10 +83,6 @@ def _internal(exc: Exception) -> str:
         where.lineno if where else "?",
     )
     return f"internal error ({type(exc).__name__})"
-
-
-async def _after_stream(summary: Callable[[int], None]) -> None:
-    summary(200)
 
 
 def _summarise(

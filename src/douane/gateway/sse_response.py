@@ -9,7 +9,7 @@ answer stops pulling from the provider and the ledger closes it as `client_disco
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -26,7 +26,7 @@ class EventStreamResponse(Response):
         self,
         body: AsyncIterator[bytes],
         headers: Mapping[str, str],
-        on_close: Callable[[], Awaitable[None]] | None = None,
+        on_close: Callable[[], None] | None = None,
     ) -> None:
         self.body_iterator = body
         self.status_code = 200
@@ -61,4 +61,4 @@ class EventStreamResponse(Response):
         finally:
             watcher.cancel()
         if self._on_close is not None:
-            await self._on_close()
+            self._on_close()
