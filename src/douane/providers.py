@@ -125,11 +125,10 @@ class Providers:
     """
 
     def __init__(self, config: Config) -> None:
-        self._specs = {p.name: p for p in config.providers}
-        self._pools = {name: _Pool(spec) for name, spec in self._specs.items()}
+        self._pools = {spec.name: _Pool(spec) for spec in config.providers}
 
     def spec(self, name: str) -> ProviderSpec:
-        return self._specs[name]
+        return self._pools[name].spec
 
     async def aclose(self) -> None:
         for pool in self._pools.values():
@@ -144,7 +143,7 @@ class Providers:
 
         Raises UpstreamError (or UpstreamTimeout) on network failure, HTTP error or a non-JSON body.
         """
-        spec = self._specs[provider]
+        spec = self.spec(provider)
         url = self._url(provider, endpoint)
         try:
             async with self._pools[provider].get().post(url, data=_encode(body)) as response:
@@ -170,7 +169,7 @@ class Providers:
         Raises UpstreamError before the first chunk for HTTP errors, and while iterating if the
         connection breaks or stalls longer than the provider's timeout.
         """
-        spec = self._specs[provider]
+        spec = self.spec(provider)
         url = self._url(provider, endpoint)
         try:
             response = await self._pools[provider].get().post(url, data=_encode(body))
