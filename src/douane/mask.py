@@ -37,7 +37,6 @@ from douane.types import Action, Finding, FindingType
 __all__ = ["Mapping", "MaskResult", "Masker"]
 
 _T = TypeVar("_T")
-_Hmac = KeyHasher  # its former name here
 _DIGEST_FROM = 256  # shorter skeletons are scanned faster than digested
 _SENTINEL = "[\x00]"  # stands in for a placeholder while scanning the client's own text
 
