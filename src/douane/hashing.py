@@ -53,35 +53,28 @@ def value_hash(key: bytes, type_: FindingType, value: str) -> str:
 
 
 class KeyHasher:
-    """`keyed_hash` for one key, with the HMAC key schedule done once: the same digests (tested),
-    a few times faster, which matters with dozens of values per request."""
+    """`keyed_hash` for one key, with the HMAC key schedule done once (`hmac` objects copy their
+    state): the same digests (tested), which matters with dozens of values per request."""
 
-    __slots__ = ("_inner", "_outer")
+    __slots__ = ("_mac",)
 
     def __init__(self, key: bytes) -> None:
-        if len(key) > 64:
-            key = hashlib.sha256(key).digest()
-        key = key.ljust(64, b"\0")
-        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
-        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+        self._mac = hmac.new(key, digestmod=hashlib.sha256)
 
     def __call__(self, *parts: str) -> str:
         return self.bound(*parts[:-1])(parts[-1])
 
     def bound(self, *parts: str) -> Callable[[str], str]:
         """The hash with its leading parts fixed, for hashing many values of one type."""
-        inner = self._inner.copy()
+        prefix = self._mac.copy()
         for part in parts:
             data = part.encode()
-            inner.update(len(data).to_bytes(4, "big") + data)
-        outer_base = self._outer
+            prefix.update(len(data).to_bytes(4, "big") + data)
 
         def digest(last: str) -> str:
             data = last.encode()
-            state = inner.copy()
-            state.update(len(data).to_bytes(4, "big") + data)
-            outer = outer_base.copy()
-            outer.update(state.digest())
-            return outer.hexdigest()
+            mac = prefix.copy()
+            mac.update(len(data).to_bytes(4, "big") + data)
+            return mac.hexdigest()
 
         return digest
