@@ -66,17 +66,19 @@ def rss_mb() -> float:
 
 
 def prompts(texts: list[str], size: int, count: int) -> list[str]:
-    """`count` prompts of about `size` characters cut from the corpus at word boundaries."""
+    """`count` distinct prompts of about `size` characters cut from the corpus at word boundaries.
+
+    The corpus is read as a ring, and prompt i starts `i * (size + 97)` characters in: every pass
+    over the ring cuts at other places, so no prompt repeats an earlier one.
+    """
     blob = "\n\n".join(texts)
+    ring = blob + "\n\n" + blob[:size]
     out: list[str] = []
-    pos = 0
-    while len(out) < count:
-        if pos + size > len(blob):
-            pos = 0
-        chunk = blob[pos : pos + size]
+    for i in range(count):
+        start = i * (size + 97) % len(blob)
+        chunk = ring[start : start + size]
         cut = chunk.rfind(" ")
         out.append(chunk[: cut if cut > size // 2 else size])
-        pos += max(1, len(out[-1]))
     return out
 
 

@@ -148,3 +148,42 @@ def test_set_and_keyword_gates_find_what_each_rule_finds_alone(
     alone = [f for rule in detector.ruleset.rules for f in scan_rule(rule, text)]
     assert sorted(detector.scan(text), key=repr) == sorted(alone, key=repr)
     assert alone  # every text exercises at least one keyword rule
+
+
+def _ticket_rule(tmp_path: Path, prefilter: str) -> Path:
+    path = tmp_path / "tickets.toml"
+    path.write_text(
+        "[[rules]]\nid = 'ticket'\ntype = 'SECRET'\nlevel = 'internal'\ndescription = 'd'\n"
+        f"regex = '''\\bTCK-\\d{{6}}\\b'''\nprefilter = '''{prefilter}'''\n"
+        "examples.match = ['see TCK-123456']\nexamples.no_match = ['TCK-12']\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_the_combined_pass_looks_for_a_rules_prefilter(tmp_path: Path) -> None:
+    """The Set runs the prefilter, not the regex: a rule runs only where its prefilter matches."""
+    good = RuleDetector(load_ruleset((str(_ticket_rule(tmp_path, "TCK-")),)))
+    assert [f.label for f in good.scan("see TCK-123456")] == ["ticket"]
+    wrong = load_ruleset((str(_ticket_rule(tmp_path, "NEVER")),))
+    rule = wrong.by_id("ticket")
+    assert rule is not None
+    assert [f.label for f in scan_rule(rule, "see TCK-123456")] == ["ticket"]
+    assert RuleDetector(wrong).scan("see TCK-123456") == []
+    assert check_examples(wrong) == [
+        f"{tmp_path / 'tickets.toml'}: ticket: prefilter misses match example #1"
+    ]
+
+
+def test_prefilter_must_be_a_string(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(_ticket_rule(tmp_path, "x").read_text().replace("'''x'''", "3"))
+    with pytest.raises(ConfigError, match=r"bad\.toml: ticket: `prefilter` must be a string"):
+        load_ruleset((str(path),))
+
+
+def test_a_pem_block_does_not_hide_what_follows_it(detector: RuleDetector) -> None:
+    """The PEM rule's prefilter is its header; the block and every finding after it are found."""
+    pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7x\n-----END RSA PRIVATE KEY-----"
+    text = f"key:\n{pem}\n" + "filler text. " * 300 + "mail anna.schmidt@example.de"
+    assert types_in(detector, text) == [("EMAIL", "anna.schmidt@example.de"), ("SECRET", pem)]

@@ -36,6 +36,7 @@ _RULE_KEYS = {
     "examples",
     "ignore_case",
     "shrink",
+    "prefilter",
 }
 _ALLOW_KEYS = {"regexes", "stopwords"}
 _OPTIONS = re2.Options()
@@ -64,6 +65,7 @@ class Rule:
     shrink: bool = False
     deny_group: int = -1
     source: str = ""
+    prefilter: Any = None  # RE2 regex the rule detector's combined pass looks for instead
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +143,9 @@ def _build_rule(raw: dict[str, Any], source: str) -> Rule:
         raise _err(source, rule_id, "`entropy` must be a number")
     if not isinstance(score, int | float) or not 0 < score <= 1:
         raise _err(source, rule_id, "`score` must be a number in (0, 1]")
+    prefilter = raw.get("prefilter")
+    if prefilter is not None and not isinstance(prefilter, str):
+        raise _err(source, rule_id, "`prefilter` must be a string")
     return Rule(
         id=rule_id,
         type=type_,
@@ -168,6 +173,7 @@ def _build_rule(raw: dict[str, Any], source: str) -> Rule:
         shrink=bool(raw.get("shrink", False)),
         deny_group=pattern.groupindex.get("deny", -1),
         source=source,
+        prefilter=_compile(prefilter, source, rule_id, ignore_case) if prefilter else None,
     )
 
 

@@ -70,7 +70,10 @@ class RuleDetector:
     """Runs a RuleSet: one RE2 Set pass finds the rules that match at all, only those run.
 
     RE2 Sets never bail out on "slow" input (unlike single DFAs), so the prefilter cannot drop a
-    rule that would match: it is exact, and linear in the text.
+    rule that would match: it is exact, and linear in the text. A rule whose regex keeps a
+    thread alive to the end of the text (a PEM block, open until its END line) makes every later DFA
+    state of the Set a new one, so such a rule gives the Set a shorter `prefilter` that every
+    match contains.
     """
 
     name = "rules"
@@ -81,7 +84,7 @@ class RuleDetector:
         self._plans = tuple(_Plan(rule) for rule in self._rules)
         self._set = re2.Set.SearchSet(_SET_OPTIONS)
         for rule in self._rules:
-            self._set.Add(rule.pattern.pattern)
+            self._set.Add((rule.prefilter or rule.pattern).pattern)
         self._set.Compile()
         self._match = self._set._set.Match  # the C++ Set, without the wrapper's type dispatch
 
@@ -216,11 +219,12 @@ def check_examples(ruleset: RuleSet) -> list[str]:
     """Every example that fails: a `match` the rule misses or a `no_match` it flags."""
     problems: list[str] = []
     for rule in ruleset.rules:
-        for example in rule.examples_match:
+        for number, example in enumerate(rule.examples_match, 1):
             if not scan_rule(rule, example):
+                problems.append(f"{rule.source}: {rule.id}: misses match example #{number}")
+            elif rule.prefilter is not None and not rule.prefilter.search(example):
                 problems.append(
-                    f"{rule.source}: {rule.id}: misses match example #"
-                    f"{rule.examples_match.index(example) + 1}"
+                    f"{rule.source}: {rule.id}: prefilter misses match example #{number}"
                 )
         for example in rule.examples_no_match:
             if scan_rule(rule, example):
