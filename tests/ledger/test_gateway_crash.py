@@ -31,8 +31,9 @@ def test_sigkill_during_a_streamed_answer_leaves_started_not_finished(
         ) as response:  # fmt: skip
             assert response.status_code == 200
             request_id = response.headers["x-douane-request-id"]
-            first = next(response.iter_raw())  # the answer is streaming...
-            assert first
+            # Keep the iterator: httpx closes the connection when an unfinished one is collected.
+            chunks = response.iter_raw()
+            assert next(chunks)  # the answer is streaming...
             os.kill(gateway.process.popen.pid, signal.SIGKILL)  # ...when the gateway dies
             gateway.process.popen.wait(10)
     finally:
