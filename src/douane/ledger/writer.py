@@ -6,7 +6,8 @@ transaction, which keeps one lock round trip per batch under load instead of one
 
 On SQLite an uncontended append takes ~0.3 ms, less than twice the cost of a thread handoff, so
 when nothing is queued `submit` first tries the append inline on a second connection whose busy
-timeout is zero; if another writer holds the lock it falls back to the queue at once.
+timeout is zero; if another writer holds the lock it falls back to the queue at once. On SQLite
+both connections report their commits to a `Checkpointer`, which keeps WAL checkpoints off them.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sqlalchemy import Engine
 
 from douane.errors import DouaneError, LedgerUnavailable
 from douane.ledger.chain import Draft
+from douane.ledger.checkpointer import SAFETY_PAGES, Checkpointer
 from douane.ledger.signing import Signer
 from douane.ledger.store import STORAGE_ERRORS, append, translate
 
@@ -58,9 +60,16 @@ class Writer:
         self._closed = False
         self._inline = engine.dialect.name == "sqlite"
         # WAL + synchronous=NORMAL (douane.db) survives a killed process; FULL also power loss.
-        self._pragmas = ("PRAGMA synchronous = FULL",) if fsync and self._inline else ()
+        self._pragmas: tuple[str, ...] = ()
+        self._checkpointer: Checkpointer | None = None
+        if self._inline:
+            self._pragmas = (f"PRAGMA wal_autocheckpoint = {SAFETY_PAGES}",)
+            if fsync:
+                self._pragmas += ("PRAGMA synchronous = FULL",)
         self._inline_conn: Any = None
         self._inline_lock = threading.Lock()
+        if self._inline:
+            self._checkpointer = Checkpointer(engine.raw_connection, self._inline_lock)
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
@@ -91,6 +100,8 @@ class Writer:
         self._closed = True
         self._queue.put(_STOP)
         self._thread.join(timeout)
+        if self._checkpointer is not None:
+            self._checkpointer.close(timeout)
         with self._inline_lock:
             if self._inline_conn is not None:
                 with contextlib.suppress(*STORAGE_ERRORS):
@@ -107,7 +118,7 @@ class Writer:
                 for pragma in self._pragmas:
                     conn.execute(pragma)
                 self._inline_conn = conn
-            return append(self._inline_conn, "sqlite", [draft], self._signer)[0].seq
+            seq = append(self._inline_conn, "sqlite", [draft], self._signer)[0].seq
         except sqlite3.OperationalError as exc:
             if exc.sqlite_errorcode in (_SQLITE_BUSY, _SQLITE_LOCKED):
                 return None
@@ -116,6 +127,9 @@ class Writer:
         except Exception as exc:  # fail closed with a Douane error, never a driver's message
             self._drop_inline()
             raise LedgerUnavailable(_failure(exc)) from exc
+        if self._checkpointer is not None:
+            self._checkpointer.committed()
+        return seq
 
     def _drop_inline(self) -> None:
         if self._inline_conn is not None:
@@ -153,13 +167,19 @@ class Writer:
                 for pragma in self._pragmas:
                     self._conn.cursor().execute(pragma)
             drafts = [job.draft for job in batch]
-            sealed = append(self._conn, self._dialect, drafts, self._signer)
+            if self._inline:  # in turn with the inline path and a RESTART checkpoint (SQLite)
+                with self._inline_lock:
+                    sealed = append(self._conn, self._dialect, drafts, self._signer)
+            else:
+                sealed = append(self._conn, self._dialect, drafts, self._signer)
         except Exception as exc:  # the thread must survive and fail its callers closed
             self._drop_connection()
             message = _failure(exc)
             for job in batch:
                 _resolve(job, 0, LedgerUnavailable(message))
             return
+        if self._checkpointer is not None:
+            self._checkpointer.committed(len(batch))
         for job, entry in zip(batch, sealed, strict=True):
             _resolve(job, entry.seq, None)
 
