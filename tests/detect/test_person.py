@@ -39,6 +39,10 @@ def names(det: BuiltinPersonDetector, text: str) -> list[str]:
         ("For identity verification Esther van Oostendorp sent", ["Esther van Oostendorp"]),
         ("still uses Theresa's account", ["Theresa"]),
         ("Hi Carlos,", ["Carlos"]),
+        # the company after a particle is cut off, the person before it stays
+        ("Eine Antwort an Robin Schacht von Brennwald Logistik GmbH", ["Robin Schacht"]),
+        ("répondre à Véronique Sanchez de Maison Verdier SAS :", ["Véronique Sanchez"]),
+        ("Hallo Anna und Team,", ["Anna"]),  # "und Team" is no firm ("und Söhne" is)
     ],
 )
 def test_finds_names(det: BuiltinPersonDetector, text: str, expected: list[str]) -> None:
@@ -53,6 +57,9 @@ def test_finds_names(det: BuiltinPersonDetector, text: str, expected: list[str])
         "Vergleiche Mentzel & Scheuermann GmbH und Stiffel Bau GmbH.",
         "manufactured by Allen & Sons Ltd.",
         "Hersteller ist die Robert Bosch GmbH.",
+        "Le transporteur Diallo et Fils signale un retard.",
+        "Die Spedition Brandt und Söhne meldet den Eingang.",
+        "Lieferant ist Haus von Kessler GmbH.",
         "Login nicht möglich, Konto nach fünf Fehlversuchen gesperrt.",
         "Die Firmware der Steuerung steht auf Version 9.",
         "memory: 512Mi",

@@ -47,6 +47,7 @@ class Lexicon:
     list_headers: frozenset[str] = frozenset()
     phrases: tuple[str, ...] = ()
     phrase_ends: frozenset[str] = frozenset()  # last words of `phrases` ("is", "appelle")
+    firm_tails: frozenset[str] = frozenset()  # "et Fils", "und Söhne": a firm, not a person
 
     def is_first(self, token: str) -> bool:
         """A known given name; hyphenated names count when every part is one (Maria-Luise)."""
@@ -132,4 +133,5 @@ def load_lexicon() -> Lexicon:
         list_headers=frozenset(cues.get("list_headers", ())),
         phrases=tuple(cues.get("phrases", ())),
         phrase_ends=frozenset(p.rsplit(" ", 1)[-1] for p in cues.get("phrases", ())),
+        firm_tails=frozenset(cues.get("firm_tails", ())),
     )

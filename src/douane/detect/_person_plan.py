@@ -149,10 +149,12 @@ class Planner:
         """The plan of any run (the general case, for runs of two tokens or more)."""
         facts_of = self._facts.get
         facts = []
-        for token in tokens:
+        for index, token in enumerate(tokens):
             token_facts = facts_of(token) or self._new_facts(token)
-            if token_facts[2]:
-                return None  # a company word
+            if token_facts[2]:  # a company word: the run is no name, unless a particle before
+                # it opens the company's name ("Robin Schacht von Brennwald Logistik GmbH")
+                cut = _company_start(tokens, facts, index)
+                return self._analyse_tokens(run, tokens[:cut]) if cut > 0 else None
             facts.append(token_facts)
         strong = greeting = False
         count = len(tokens)
@@ -289,6 +291,16 @@ def _names(
     while names and names[-1][2] == "particle":
         names.pop()
     return names
+
+
+def _company_start(tokens: list[str], facts: list[TokenFacts], org: int) -> int:
+    """Where the company whose word is tokens[org] starts: at the last particle before it, after
+    a name token ("… Sanchez de Maison Verdier SAS"); 0 when none (the whole run is the company).
+    """
+    for index in range(org - 1, 0, -1):
+        if facts[index][0] == "particle" and facts[index - 1][0] != "particle":
+            return index
+    return 0
 
 
 def _offsets(run: str, tokens: list[str]) -> list[int]:

@@ -58,6 +58,7 @@ _FIELD_END = frozenset("'\",;|<>()[]\t\n")
 _SURNAME_KINDS = frozenset({"last", "unknown", "caps", "first"})
 _LAST_TOKEN = re.compile(rf"(?<![\w'’-]){TOKEN}$")
 
+_FIRM_JOINERS = frozenset({"et", "und", "and"})  # "Diallo et Fils" (Lexicon.firm_tails)
 _COREF, _ENUM = 0.8, 0.7
 # _judge's answer for a task-list subject that needs its siblings: decided after the pass.
 _DEFER = (-1, -1, 0.0)
@@ -266,7 +267,12 @@ class BuiltinPersonDetector:
         after = text[base + len(run) : base + len(run) + 24].lstrip(" \t")
         if after.startswith("&"):  # "Hartmann & Söhne KG", "Mentzel & Scheuermann GmbH"
             return None
-        if after.split(" ", 1)[0].rstrip(".,;:") in self._lex.org_words:
+        words = after.split(" ", 2)
+        if words[0].rstrip(".,;:") in self._lex.org_words or (
+            words[0] in _FIRM_JOINERS
+            and len(words) > 1
+            and words[1].rstrip(".,;:") in self._lex.firm_tails
+        ):  # "Diallo SARL", "Diallo et Fils", "Brandt und Söhne"
             return None
         for start, stop, end, with_cue, alone, anywhere in plan.candidates:
             if labelled:
