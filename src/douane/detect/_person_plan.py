@@ -148,7 +148,7 @@ class Planner:
     def _analyse_tokens(self, run: str, tokens: list[str]) -> Plan | None:
         """The plan of any run (the general case, for runs of two tokens or more)."""
         facts_of = self._facts.get
-        facts = []
+        facts: list[TokenFacts] = []
         for index, token in enumerate(tokens):
             token_facts = facts_of(token) or self._new_facts(token)
             if token_facts[2]:  # a company word: the run is no name, unless a particle before
