@@ -50,6 +50,7 @@ from douane.detect.validators import VALIDATORS, shannon_entropy
         ("de_ausweis", "T220001293", True),
         ("phone", "+49 221 107 8476", True),
         ("phone", "07530 904076", True),
+        ("phone", "07797 114533", True),  # +44, a Jersey range: phonenumbers' region JE
         ("phone", "01/09/2025", False),
         ("ipv4", "192.168.0.1", True),
         ("ipv4", "1.2.3.4.5", False),

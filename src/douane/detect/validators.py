@@ -30,8 +30,12 @@ _NON_DIGIT = re.compile(r"[^0-9]")
 # National numbers shorter than this are mostly dates, part numbers and fragments.
 _MIN_NATIONAL_DIGITS = 9
 _MAX_NATIONAL_DIGITS = 13
-_TRUNK_ZERO = frozenset({"DE", "FR", "GB", "AT", "CH", "BE", "NL", "IE"})
-_PHONE_REGIONS = ("DE", "FR", "GB", "AT", "CH", "BE", "NL", "LU", "IT", "ES", "IE", "US")
+_TRUNK_ZERO = frozenset({"DE", "FR", "GB", "GG", "JE", "IM", "AT", "CH", "BE", "NL", "IE"})
+# GB shares +44 and the trunk 0 with Guernsey, Jersey and the Isle of Man, whose ranges
+# (07781 …, 07797 …, 07624 …) phonenumbers files under their own regions.
+_PHONE_REGIONS = (
+    "DE", "FR", "GB", "GG", "JE", "IM", "AT", "CH", "BE", "NL", "LU", "IT", "ES", "IE", "US",
+)  # fmt: skip
 _ITALY = tuple(r for r in _PHONE_REGIONS if r == "IT")
 _TRUNK_ZERO_REGIONS = tuple(r for r in _PHONE_REGIONS if r in _TRUNK_ZERO)
 _OTHER_REGIONS = tuple(r for r in _PHONE_REGIONS if r not in _TRUNK_ZERO and r != "IT")
