@@ -110,6 +110,10 @@ def test_missing_local_model_is_a_config_error() -> None:
         # a phrase that introduces a name
         ("Could you block my card? My name is Aantje Mourik.", ["Aantje Mourik"]),
         ("Bonjour, je m'appelle Brosca Erdôs et", ["Brosca Erdôs"]),
+        # the holder of an identifier only people have, named in no list
+        ("we also need the tax ID of Friedemann Roskoth, which is", ["Friedemann Roskoth"]),
+        ("- Neu im Team: Eckart Noack – Steuer-ID 13489255762", ["Eckart Noack"]),
+        ("- New joiner Jaylinn Spruyt (Utrecht): BSN 861168021 received", ["Jaylinn Spruyt"]),
         # lists: found names vouch for the other members
         ("They had 4: Efimiya, Mary, Ariana and Jodi.", ["Efimiya", "Mary", "Ariana", "Jodi"]),
         ("sowie der Richter Jacobi und Schödel beschlossen", ["Jacobi", "Schödel"]),
@@ -131,6 +135,9 @@ def test_finds_names_in_context(det: BuiltinPersonDetector, text: str, expected:
         "Hein GmbH liefert. Anna Hein kommt.",
         "Gestern hat Thomas Urlaub genommen.",  # a given name before a German noun
         "The product name is Nordlicht.",  # a phrase cue, but "product name is" is no person's
+        "Le nouveau projet intranet s'appelle Nordlicht, lancement le mois prochain.",
+        "Prüfe bitte, ob diese Steuer-ID gültig ist: 12345678901",  # one word: a verb
+        "Die Personalabteilung Nordlicht braucht die BSN.",  # "braucht die": names no holder
     ],
 )
 def test_context_cues_leave_negatives(det: BuiltinPersonDetector, text: str) -> None:

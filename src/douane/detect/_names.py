@@ -48,6 +48,8 @@ class Lexicon:
     phrases: tuple[str, ...] = ()
     phrase_ends: frozenset[str] = frozenset()  # last words of `phrases` ("is", "appelle")
     firm_tails: frozenset[str] = frozenset()  # "et Fils", "und Söhne": a firm, not a person
+    person_ids: tuple[str, ...] = ()  # "Steuer-ID", "BSN": identifiers of natural persons
+    person_id_links: tuple[str, ...] = ()  # "of", "von": between such an identifier and a name
 
     def is_first(self, token: str) -> bool:
         """A known given name; hyphenated names count when every part is one (Maria-Luise)."""
@@ -134,4 +136,6 @@ def load_lexicon() -> Lexicon:
         phrases=tuple(cues.get("phrases", ())),
         phrase_ends=frozenset(p.rsplit(" ", 1)[-1] for p in cues.get("phrases", ())),
         firm_tails=frozenset(cues.get("firm_tails", ())),
+        person_ids=tuple(cues.get("person_ids", ())),
+        person_id_links=tuple(cues.get("person_id_links", ())),
     )

@@ -27,6 +27,7 @@ from douane.detect._person_context import (
 )
 from douane.detect._person_coref import name_tokens, propagate
 from douane.detect._person_enum import ENUM_KINDS, enumerated, member_words
+from douane.detect._person_ids import PersonIdCue
 from douane.detect._person_kinds import (
     TOKEN,
     UPPER,
@@ -80,6 +81,7 @@ class BuiltinPersonDetector:
         # (No phrase ends in a Greek sigma, the one letter whose lower case depends on context.)
         self._phrase_end_letters = frozenset(word[-1] for word in lexicon.phrase_ends)
         self._lent: dict[str, dict[str, bool]] = {}  # found name → the tokens it lends (coref)
+        self._person_id = PersonIdCue(lexicon)
 
     def scan(self, text: str) -> Iterable[Finding]:
         """PERSON findings; titles and salutations are outside the span."""
@@ -251,6 +253,7 @@ class BuiltinPersonDetector:
                 and (near := emails.near(base, end))
                 and email_matches(text, base, end, plan.words, near)
             )
+            or self._person_id.near(text, base, end)
         ):
             return self._accept(text, base, run, plan, True)
         if (
