@@ -59,16 +59,15 @@ class Writer:
         self._dialect = engine.dialect.name
         self._closed = False
         self._inline = engine.dialect.name == "sqlite"
-        # WAL + synchronous=NORMAL (douane.db) survives a killed process; FULL also power loss.
+        self._inline_conn: Any = None
+        self._inline_lock = threading.Lock()
         self._pragmas: tuple[str, ...] = ()
         self._checkpointer: Checkpointer | None = None
         if self._inline:
             self._pragmas = (f"PRAGMA wal_autocheckpoint = {SAFETY_PAGES}",)
+            # WAL + synchronous=NORMAL (douane.db) survives a killed process; FULL also power loss.
             if fsync:
                 self._pragmas += ("PRAGMA synchronous = FULL",)
-        self._inline_conn: Any = None
-        self._inline_lock = threading.Lock()
-        if self._inline:
             self._checkpointer = Checkpointer(engine.raw_connection, self._inline_lock)
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
