@@ -43,6 +43,9 @@ def names(det: BuiltinPersonDetector, text: str) -> list[str]:
         ("Eine Antwort an Robin Schacht von Brennwald Logistik GmbH", ["Robin Schacht"]),
         ("répondre à Véronique Sanchez de Maison Verdier SAS :", ["Véronique Sanchez"]),
         ("Hallo Anna und Team,", ["Anna"]),  # "und Team" is no firm ("und Söhne" is)
+        # a double given name whose second part is also a month or a feast
+        ("Hallo Karl-August,\n\nkurzer Stand", ["Karl-August"]),
+        ("Bonjour Marie-Noël,", ["Marie-Noël"]),
     ],
 )
 def test_finds_names(det: BuiltinPersonDetector, text: str, expected: list[str]) -> None:
@@ -60,6 +63,7 @@ def test_finds_names(det: BuiltinPersonDetector, text: str, expected: list[str])
         "Le transporteur Diallo et Fils signale un retard.",
         "Die Spedition Brandt und Söhne meldet den Eingang.",
         "Lieferant ist Haus von Kessler GmbH.",
+        "Treffpunkt in der Karl-Marx-Straße.",
         "Login nicht möglich, Konto nach fünf Fehlversuchen gesperrt.",
         "Die Firmware der Steuerung steht auf Version 9.",
         "memory: 512Mi",

@@ -52,11 +52,17 @@ class Lexicon:
     person_id_links: tuple[str, ...] = ()  # "of", "von": between such an identifier and a name
 
     def is_first(self, token: str) -> bool:
-        """A known given name; hyphenated names count when every part is one (Maria-Luise)."""
+        """A known given name; hyphenated names count when every part is one (Maria-Luise).
+
+        After a listed given name, a part that the lists leave out because it is also a month or
+        a feast is a name part too (Karl-August, Marie-Noël).
+        """
         if token in self.first:
             return True
-        parts = token.split("-")
-        return len(parts) > 1 and all(p in self.first for p in parts)
+        head, _, tail = token.partition("-")
+        if not tail or head not in self.first:
+            return False
+        return all(p in self.first or p in self.not_names for p in tail.split("-"))
 
     def is_weak(self, word: str, top: frozenset[str]) -> bool:
         """A listed name that is mostly an ordinary word (Konto, Bitte, Les), not a top name.
