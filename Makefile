@@ -30,6 +30,7 @@ test: install lint  ## the whole suite with the coverage gate
 bench: install  ## benchmarks (detection needs the bench extra: pip install -e '.[bench]')
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/gateway.py
+	$(BIN)/python bench/load.py
 	$(BIN)/python bench/scan.py
 
 clean:
