@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from douane.cli import _register, cli
+from douane.cli import cli
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 HEADER = """# Command line reference
@@ -22,14 +22,16 @@ errors, 70 for an unexpected failure (`douane --traceback …` shows it).
 def _walk(command: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
     found = [(path, command)]
     if isinstance(command, click.Group):
-        for name in sorted(command.commands):
-            found += _walk(command.commands[name], [*path, name])
+        ctx = click.Context(command)
+        for name in sorted(command.list_commands(ctx)):
+            sub = command.get_command(ctx, name)
+            if sub is not None:
+                found += _walk(sub, [*path, name])
     return found
 
 
 def render() -> str:
     """The whole reference as Markdown."""
-    _register()
     parts = [HEADER]
     for path, command in _walk(cli, ["douane"]):
         with click.Context(command, info_name=" ".join(path), terminal_width=100) as ctx:

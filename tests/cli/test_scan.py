@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from douane.cli import _register, cli
+from douane.cli import cli
 from douane.cli.scan import mask_preview
 
 IBAN = "DE89 3704 0044 0532 0130 00"
@@ -16,7 +16,6 @@ IBAN = "DE89 3704 0044 0532 0130 00"
 
 @pytest.fixture(scope="module")
 def runner() -> CliRunner:
-    _register()
     return CliRunner()
 
 

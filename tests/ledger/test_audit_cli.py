@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from douane.cli import _register, cli
+from douane.cli import cli
 from douane.config import load_config
 from douane.errors import LedgerError
 from douane.hashing import value_hash
@@ -59,7 +59,6 @@ def workdir(tmp_path: Path) -> Path:
 
 
 def run(workdir: Path, *args: str, stdin: str | None = None) -> Result:
-    _register()
     config = ["--config", str(workdir / "douane.yaml")]
     return CliRunner().invoke(cli, ["audit", *args, *config], input=stdin)
 
@@ -182,7 +181,6 @@ def test_missing_database_is_an_error_and_is_not_created(tmp_path: Path) -> None
 
 
 def test_keygen_writes_a_private_file_and_refuses_to_overwrite(tmp_path: Path) -> None:
-    _register()
     key = tmp_path / "ledger.key"
     first = CliRunner().invoke(cli, ["audit", "keygen", "--output", str(key)])
     assert first.exit_code == 0 and "BEGIN PUBLIC KEY" in first.output

@@ -10,13 +10,12 @@ from pathlib import Path
 import httpx
 from click.testing import CliRunner
 
-from douane.cli import _register, cli
+from douane.cli import cli
 from tests.harness import Process
 from tests.ledger._gateway import chat, signed_gateway
 
 
 def _finishes(config: Path) -> dict[str, dict[str, object]]:
-    _register()
     exported = CliRunner().invoke(cli, ["audit", "export", "--config", str(config)])
     entries = [json.loads(line) for line in exported.output.splitlines()]
     return {e["request_id"]: e["data"] for e in entries if e["kind"] == "finish"}

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 from click.testing import CliRunner
 
-from douane.cli import _register, cli
+from douane.cli import cli
 from tests.harness import Process, douane
 from tests.ledger._gateway import chat, signed_gateway
 
@@ -41,7 +41,6 @@ def test_sigkill_during_a_streamed_answer_leaves_started_not_finished(
 
     verify = douane("audit", "verify", "--config", str(gateway.config), cwd=tmp_path, check=False)
     assert verify.returncode == 0, verify.stderr
-    _register()
     config = ["--config", str(gateway.config)]
     exported = CliRunner().invoke(cli, ["audit", "export", *config])
     entries = [json.loads(line) for line in exported.output.splitlines()]

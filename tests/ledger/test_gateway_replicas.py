@@ -10,7 +10,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from douane.cli import _register, cli
+from douane.cli import cli
 from douane.db import make_engine, migrate
 from douane.ledger import load_signer, verify_connection
 from douane.ledger.signing import Signer
@@ -62,7 +62,6 @@ def test_two_replicas_under_200_concurrent_requests_write_one_chain(
     assert any(e.data().get("value_hashes") for e in stored if e.kind == "begin")
 
     # "Did this address ever cross?": the auditor types it; the ledger only holds its hash.
-    _register()
     found = CliRunner().invoke(
         cli,
         ["audit", "search", "--config", str(first.config), "--type", "EMAIL", "--value", "-",

@@ -2,34 +2,42 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
 from douane import __version__
+from douane.cli.commands import COMMANDS
 from douane.errors import ConfigError, DouaneError
 
 __all__ = ["cli", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """A group whose commands are imported when they run (or when help lists them)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        where = COMMANDS.get(cmd_name)
+        if where is None:
+            return None
+        module, _, attr = where.partition(":")
+        command: click.Command = getattr(importlib.import_module(module), attr)
+        return command
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="douane")
 @click.option("--traceback", is_flag=True, help="Show the full traceback of an unexpected error.")
 def cli(traceback: bool) -> None:
     """Douane: customs for AI traffic. Finds, masks and records what leaves for LLM providers."""
 
 
-def _register() -> None:
-    """Attach every command module's commands to the group (each module owns its commands)."""
-    from douane.cli import commands
-
-    for command in commands.ALL:
-        cli.add_command(command)
-
-
 def main() -> None:
     """Entry point; the one place where a DouaneError becomes a clean message and exit code."""
-    _register()
     try:
         # standalone_mode=False returns ctx.exit()'s code instead of exiting: pass it on.
         sys.exit(cli.main(standalone_mode=False) or 0)

@@ -1,31 +1,23 @@
-"""The list of top-level commands; each command module adds its own line here."""
+"""The top-level commands, by name: where each lives. A command module adds its own line here.
+
+Imported only when its command runs, so `douane scan` does not load the gateway, the ledger and
+the demo upstream (0.4 s of imports it never uses).
+"""
 
 from __future__ import annotations
 
-import click
+__all__ = ["COMMANDS"]
 
-from douane.cli.audit import audit_group
-from douane.cli.demo import demo_command
-from douane.cli.demo_upstream import demo_upstream_command
-from douane.cli.keys import keys_group
-from douane.cli.policy import policy_group
-from douane.cli.preview import preview_command
-from douane.cli.protect import protect_group
-from douane.cli.scan import eval_command, rules_group, scan_command
-from douane.cli.serve import serve_command
-
-__all__ = ["ALL"]
-
-ALL: tuple[click.Command, ...] = (
-    audit_group,
-    demo_command,
-    demo_upstream_command,
-    keys_group,
-    policy_group,
-    preview_command,
-    protect_group,
-    serve_command,
-    scan_command,
-    eval_command,
-    rules_group,
-)
+COMMANDS: dict[str, str] = {
+    "audit": "douane.cli.audit:audit_group",
+    "demo": "douane.cli.demo:demo_command",
+    "demo-upstream": "douane.cli.demo_upstream:demo_upstream_command",
+    "eval": "douane.cli.scan:eval_command",
+    "keys": "douane.cli.keys:keys_group",
+    "policy": "douane.cli.policy:policy_group",
+    "preview": "douane.cli.preview:preview_command",
+    "protect": "douane.cli.protect:protect_group",
+    "rules": "douane.cli.scan:rules_group",
+    "scan": "douane.cli.scan:scan_command",
+    "serve": "douane.cli.serve:serve_command",
+}
