@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from wordfreq import zipf_frequency
+from douane.detect._wordfreq import LANGS, zipf
 
 __all__ = [
     "DATA_DIR",
@@ -20,7 +20,6 @@ __all__ = [
 ]
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-_LANGS = ("de", "en", "fr")
 _WORD_MIN = 3.5
 _SPREAD = 1.2
 # So frequent in one language that it is a function word there (Bitte, Les, Can), whatever else.
@@ -88,9 +87,10 @@ class Lexicon:
 
 @lru_cache(maxsize=200_000)
 def frequencies(token: str) -> tuple[float, float]:
-    """Highest and lowest Zipf frequency of the lower-cased token in German, English, French."""
+    """Highest and lowest Zipf frequency of the lower-cased token in German, English, French
+    (wordfreq's values; one below Zipf 2.3 may read as 0, which changes no verdict here)."""
     lowered = token.lower()
-    zipfs = [zipf_frequency(lowered, lang) for lang in _LANGS]
+    zipfs = [zipf(lowered, lang) for lang in range(len(LANGS))]
     return max(zipfs), min(zipfs)
 
 
@@ -122,8 +122,7 @@ def load_lexicon() -> Lexicon:
     """Load the shipped lists (read-only package data); cached for the process."""
     cues = tomllib.loads((DATA_DIR / "person_cues.toml").read_text(encoding="utf-8"))
     not_names = frozenset(cues["not_names"])
-    for lang in _LANGS:  # load wordfreq's tables now, not on the first request
-        zipf_frequency("test", lang)
+    zipf("test", 0)  # load the frequency table now, not on the first request
     return Lexicon(
         first=_lines("first_names.txt") - not_names,
         last=_lines("last_names.txt") - not_names,
