@@ -118,6 +118,11 @@ def test_missing_local_model_is_a_config_error() -> None:
         ("we also need the tax ID of Friedemann Roskoth, which is", ["Friedemann Roskoth"]),
         ("- Neu im Team: Eckart Noack – Steuer-ID 13489255762", ["Eckart Noack"]),
         ("- New joiner Jaylinn Spruyt (Utrecht): BSN 861168021 received", ["Jaylinn Spruyt"]),
+        ("between Quillon Ltd and Lope Barragán, holder of DNI 20177834A", ["Lope Barragán"]),
+        ("and Demi Wagenvoort of Edinburgh, BSN 234211337 (the", ["Demi Wagenvoort"]),
+        # or said to do what only people do
+        ("a card for Amleto Bodoni, who has run our warehouse", ["Amleto Bodoni"]),
+        ("et Grégoire Boulanger, domicilié(e) à Genève", ["Grégoire Boulanger"]),
         # lists: found names vouch for the other members
         ("They had 4: Efimiya, Mary, Ariana and Jodi.", ["Efimiya", "Mary", "Ariana", "Jodi"]),
         ("sowie der Richter Jacobi und Schödel beschlossen", ["Jacobi", "Schödel"]),
@@ -142,6 +147,7 @@ def test_finds_names_in_context(det: BuiltinPersonDetector, text: str, expected:
         "Le nouveau projet intranet s'appelle Nordlicht, lancement le mois prochain.",
         "Prüfe bitte, ob diese Steuer-ID gültig ist: 12345678901",  # one word: a verb
         "Die Personalabteilung Nordlicht braucht die BSN.",  # "braucht die": names no holder
+        "We migrated Nordlicht Cloud, which runs the BSN checks.",  # "which" is no "who"
     ],
 )
 def test_context_cues_leave_negatives(det: BuiltinPersonDetector, text: str) -> None:

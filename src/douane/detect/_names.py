@@ -49,6 +49,8 @@ class Lexicon:
     firm_tails: frozenset[str] = frozenset()  # "et Fils", "und Söhne": a firm, not a person
     person_ids: tuple[str, ...] = ()  # "Steuer-ID", "BSN": identifiers of natural persons
     person_id_links: tuple[str, ...] = ()  # "of", "von": between such an identifier and a name
+    person_id_leads: tuple[str, ...] = ()  # "holder of": between a name and its identifier
+    person_traits: tuple[str, ...] = ()  # "wohnhaft", "who": after a name, only of a person
 
     def is_first(self, token: str) -> bool:
         """A known given name; hyphenated names count when every part is one (Maria-Luise).
@@ -143,4 +145,6 @@ def load_lexicon() -> Lexicon:
         firm_tails=frozenset(cues.get("firm_tails", ())),
         person_ids=tuple(cues.get("person_ids", ())),
         person_id_links=tuple(cues.get("person_id_links", ())),
+        person_id_leads=tuple(cues.get("person_id_leads", ())),
+        person_traits=tuple(cues.get("person_traits", ())),
     )

@@ -1,8 +1,9 @@
-"""The identifier cue for PERSON: a capitalised run next to an identifier of natural persons.
+"""The holder cue for PERSON: a capitalised run named as the holder of what only people have.
 
-Tax IDs, social security numbers, BSN, NIR, DNI and passports belong to people, so a run named as
-their holder is a person even when its names are in no list ("tax ID of Friedemann Roskoth",
-"Eckart Noack – Steuer-ID 13489255762"). Bounded windows on the run's line keep it linear.
+Tax IDs, social security numbers, BSN, NIR, DNI and passports belong to people, and only people
+reside somewhere or are born: a run named as their holder is a person even when its names are in
+no list ("tax ID of Friedemann Roskoth", "Eckart Noack – Steuer-ID 13489255762", "Grégoire
+Boulanger, domicilié(e) à Genève"). Bounded windows on the run's line keep it linear.
 """
 
 from __future__ import annotations
@@ -16,20 +17,28 @@ __all__ = ["PersonIdCue"]
 _REACH = 48  # characters looked at before and after the run, on its line
 
 
+def _alternatives(words: tuple[str, ...]) -> str:
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
 class PersonIdCue:
-    """`near(text, start, end)`: an identifier of natural persons names the run as its holder."""
+    """`near(text, start, end)`: the run is named as the holder of an identifier of people, or
+    a trait of people follows it."""
 
     def __init__(self, lexicon: Lexicon) -> None:
-        ids = "|".join(map(re.escape, sorted(lexicon.person_ids, key=len, reverse=True)))
-        links = "|".join(map(re.escape, lexicon.person_id_links))
+        ids, links = _alternatives(lexicon.person_ids), _alternatives(lexicon.person_id_links)
+        leads, traits = _alternatives(lexicon.person_id_leads), _alternatives(lexicon.person_traits)
         # before: the identifier, then at most a link word and a colon ("tax ID of", "Steuer-ID :")
         self._before = re.compile(rf"\b(?:{ids})[ \t]*(?:(?:{links})[ \t]*)?:?[ \t]*$")
-        # after: right after the name, or after a dash, comma or colon and a place in brackets
-        # ("– Steuer-ID", ", BSN", " (Utrecht): BSN"); not "… hat die BSN", which names no holder
+        # after: the identifier right after the name, or after a dash, comma or colon, a place
+        # ("(Utrecht): BSN", "of London, BSN") or a lead ("holder of DNI"); not "… hat die BSN",
+        # which names no holder. Or, after a comma, a trait ("who", "wohnhaft", "domicilié(e)").
+        place = r"(?:\([^()\n]{1,30}\)|(?:of|from|aus|de)[ \t]+[A-Z][\w'’-]+)[ \t]*[,:]?[ \t]*"
         self._after = re.compile(
-            rf"[ \t]*(?:[,:–—-][ \t]*)?(?:\([^()\n]{{1,30}}\)[ \t]*:?[ \t]*)?(?:{ids})\b"
+            rf"[ \t]*(?:[,:–—-][ \t]*)?(?:{place})?(?:(?:{leads})[ \t]+)?(?:{ids})\b"
+            rf"|[ \t]*,[ \t]*(?:{traits})(?![\w(])"
         )
-        self._enabled = bool(ids)
+        self._enabled = bool(ids and traits)
 
     def near(self, text: str, start: int, end: int) -> bool:
         """Only for runs of two tokens or more: one word before an identifier is as often a
