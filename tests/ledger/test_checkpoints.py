@@ -59,3 +59,46 @@ def test_a_failed_checkpoint_raises_nothing_and_the_next_one_retries() -> None:
     finally:
         checkpointer.close()
     assert not checkpointer._thread.is_alive()
+
+
+class _ScriptedConnection:
+    """A DBAPI connection whose checkpoint pragmas answer from a script; records what ran."""
+
+    def __init__(self, passive_frames: list[int], restart_busy: list[int]) -> None:
+        self.passive_frames, self.restart_busy = passive_frames, restart_busy
+        self.ran: list[str] = []
+        self._row: tuple[int, int, int] = (0, 0, 0)
+
+    def cursor(self) -> _ScriptedConnection:
+        return self
+
+    def execute(self, sql: str) -> _ScriptedConnection:
+        self.ran.append(sql)
+        if "PASSIVE" in sql:
+            frames = self.passive_frames.pop(0)
+            self._row = (0, frames, frames)
+        elif "RESTART" in sql:
+            self._row = (self.restart_busy.pop(0), 0, 0)
+        return self
+
+    def fetchone(self) -> tuple[int, int, int]:
+        return self._row
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_restart_that_gave_up_waits_for_another_thousand_frames() -> None:
+    """RESTART holds the write lock while it waits for readers: after it gave up (a long audit
+    export, say), it is not tried on every checkpoint, only once the WAL has grown again."""
+    conn = _ScriptedConnection(passive_frames=[1200, 1500, 2300, 800, 1000], restart_busy=[1, 0, 0])
+    checkpointer = Checkpointer(lambda: conn)
+    try:
+        for _ in range(5):
+            checkpointer.checkpoint()
+    finally:
+        checkpointer.close()
+    restarts = [sql for sql in conn.ran if "RESTART" in sql]
+    # 1200: tried, busy; 1500: not yet (needs 2200); 2300: tried, done; 800: no; 1000: tried
+    assert len(restarts) == 3
+    assert conn.passive_frames == [] and conn.restart_busy == []

@@ -7,7 +7,9 @@ PASSIVE mode, which never blocks writers. The commit after a complete checkpoint
 over, unless commits went on during it; a WAL that never got that pause is started over by a
 RESTART checkpoint, which holds the write lock only to copy the last few frames. For that it
 holds the in-process writer's lock (`pause`) too: appends queue up for that moment instead of
-taking SQLite's write lock back before RESTART can get it.
+taking SQLite's write lock back before RESTART can get it. RESTART would wait for readers (an
+audit export, say) while it holds the write lock, which would stall every append: it does not
+wait, and after it gave up it is tried again only once the WAL has grown by another 1,000 frames.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ __all__ = ["SAFETY_PAGES", "Checkpointer"]
 EVERY = 16  # commits between checkpoints (~9 WAL pages each)
 SAFETY_PAGES = 10_000  # the ledger's connections checkpoint by themselves only past this
 _RESTART_FRAMES = 1_000  # a WAL this long after a PASSIVE checkpoint is started over
-_RESTART_WAIT_MS = 100  # how long RESTART may wait for a writer or a reader; then it gives up
+_RESTART_WAIT_MS = 0  # RESTART never waits for a writer or a reader: it gives up at once
 _BUSY_TIMEOUT_MS = 30_000  # what douane.db.make_engine sets (timeout=30)
 
 
@@ -43,6 +45,7 @@ class Checkpointer:
         self._pause = pause or threading.Lock()
         self._conn: Any = None
         self._commits = 0  # approximate: two threads add to it, and it only paces checkpoints
+        self._restart_at = _RESTART_FRAMES  # WAL frames that call for a RESTART
         self._wake = threading.Event()
         self._closed = False
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
@@ -79,13 +82,14 @@ class Checkpointer:
                 self._conn = self._connect()
             cursor = self._conn.cursor()
             _, frames, _ = cursor.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            if frames >= _RESTART_FRAMES:
+            if frames >= self._restart_at:
                 cursor.execute(f"PRAGMA busy_timeout = {_RESTART_WAIT_MS}")
                 try:
                     with self._pause:
-                        cursor.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+                        busy, _, _ = cursor.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
                 finally:
                     cursor.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+                self._restart_at = frames + _RESTART_FRAMES if busy else _RESTART_FRAMES
             cursor.close()
         except STORAGE_ERRORS:
             if self._conn is not None:
