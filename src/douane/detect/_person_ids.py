@@ -18,7 +18,8 @@ _REACH = 48  # characters looked at before and after the run, on its line
 
 
 def _alternatives(words: tuple[str, ...]) -> str:
-    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    """The words as a regex alternation, longest first; `(?!)` (matches nothing) for none."""
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)"
 
 
 class PersonIdCue:
@@ -38,12 +39,11 @@ class PersonIdCue:
             rf"[ \t]*(?:[,:–—-][ \t]*)?(?:{place})?(?:(?:{leads})[ \t]+)?(?:{ids})\b"
             rf"|[ \t]*,[ \t]*(?:{traits})(?![\w(])"
         )
-        self._enabled = bool(ids and traits)
 
     def near(self, text: str, start: int, end: int) -> bool:
         """Only for runs of two tokens or more: one word before an identifier is as often a
         verb or a noun ("Prüfe bitte, ob diese Steuer-ID …")."""
-        if not self._enabled or " " not in text[start:end]:
+        if text.find(" ", start, end) < 0:
             return False
         head = text[max(0, start - _REACH) : start]
         if self._before.search(head[head.rfind("\n") + 1 :]):
