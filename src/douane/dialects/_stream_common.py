@@ -14,20 +14,25 @@ __all__ = ["DONE", "Usage", "dump", "event", "load_event", "upstream_failure"]
 DONE = "[DONE]"
 
 
-# What json.dumps(obj, ensure_ascii=False, separators=(",", ":")) builds on every call; where
-# the C encoder exists, dump() calls it as JSONEncoder.encode would, minus the Python layers.
+# What json.dumps(obj, ensure_ascii=False, separators=(",", ":")) builds on every call, built
+# once: where the C encoder exists, dump() calls it as JSONEncoder.encode would, minus the Python
+# layers. No circular-reference check (markers=None): events come from parsed JSON, never cyclic.
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _C_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)
+_ENCODE: Any = (
+    _C_ENCODER(
+        None, _COMPACT.default, json.encoder.encode_basestring, None, ":", ",", False, False, True
+    )
+    if _C_ENCODER is not None
+    else None
+)
 
 
 def dump(obj: Any) -> str:
     """Compact JSON for an SSE data line (no newlines, so one data line per event)."""
-    if _C_ENCODER is None:
+    if _ENCODE is None:
         return _COMPACT.encode(obj)
-    encode = _C_ENCODER(
-        {}, _COMPACT.default, json.encoder.encode_basestring, None, ":", ",", False, False, True
-    )
-    return "".join(encode(obj, 0))
+    return "".join(_ENCODE(obj, 0))
 
 
 def event(name: str | None, obj: Any) -> SSEEvent:
