@@ -1,5 +1,13 @@
 """Douane: customs for AI traffic."""
 
+import os
+
+if os.environ.get("DOUANE_PURE_PYTHON"):  # before any import of a compiled module
+    from douane._pure import install
+
+    install()
+
+
 from douane.config import Config, load_config
 from douane.detect import Detector, Scanner, build_scanner
 from douane.errors import DouaneError

@@ -1,0 +1,122 @@
+"""The compiled detection modules (mypyc, setup.py) against their pure sources.
+
+`make test` measures coverage on the sources (DOUANE_PURE_PYTHON=1), so these tests prove that
+what ships is compiled and finds exactly what the sources find, on every corpus at hand.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from importlib.machinery import EXTENSION_SUFFIXES
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EVAL = ROOT.parent / "shared" / "eval"
+MODULES = [
+    f"douane.{name}"
+    for name in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["douane"]["compile"][
+        "modules"
+    ]
+]
+CORPORA = [
+    EVAL / "dev.jsonl",
+    EVAL / "peers" / "ler_de_test_persons.jsonl",
+    EVAL / "peers" / "presidio_synth_v2.jsonl",
+]
+# Inputs the corpora lack: astral characters (offsets in code points), lone surrogates, long
+# runs without a space, every kind of name cue in one line.
+EXTRA = [
+    "Sehr geehrte Frau Müller 😀, IBAN DE89 3704 0044 0532 0130 00, Tel. +49 30 1234567",
+    "password=\ud800\udfff-not-paired x" + "aB3xK9" * 5000,
+    "M. Jean-Pierre DUPONT, Hartmann & Söhne KG, cc: Anna Schmidt <a.schmidt@example.de>",
+    '{"a":' * 2000 + '"AKIAIOSFODNN7EXAMPLE"' + "}" * 2000,
+]
+
+
+def _run(code: str, *args: str, pure: bool, cwd: Path) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "DOUANE_PURE_PYTHON"}
+    if pure:
+        env["DOUANE_PURE_PYTHON"] = "1"
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return done.stdout
+
+
+_FILES = (
+    "import importlib, json; print(json.dumps({m: importlib.import_module(m).__file__ for m in "
+)
+
+
+def _files(pure: bool, cwd: Path) -> dict[str, str]:
+    loaded: dict[str, str] = json.loads(_run(_FILES + repr(MODULES) + "}))", pure=pure, cwd=cwd))
+    return loaded
+
+
+def test_the_listed_modules_load_compiled(tmp_path: Path) -> None:
+    files = _files(pure=False, cwd=tmp_path)
+    plain = [m for m, f in files.items() if not f.endswith(tuple(EXTENSION_SUFFIXES))]
+    assert not plain, f"not compiled (installed with DOUANE_PURE_PYTHON=1?): {plain}"
+
+
+def test_compiled_modules_are_not_older_than_their_sources(tmp_path: Path) -> None:
+    stale = [
+        m
+        for m, f in _files(pure=False, cwd=tmp_path).items()
+        if Path(f).stat().st_mtime
+        < Path(f).with_name(Path(f).name.split(".")[0] + ".py").stat().st_mtime
+    ]
+    assert not stale, f"compiled before their sources changed; run `make install`: {stale}"
+
+
+def test_the_pure_switch_loads_every_source(tmp_path: Path) -> None:
+    assert all(f.endswith(".py") for f in _files(pure=True, cwd=tmp_path).values())
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A config with every detector on (codenames, protected documents) and one input file of
+    every corpus text and the extra inputs."""
+    work = tmp_path_factory.mktemp("compiled")
+    (work / "douane.yaml").write_text(
+        f"database: sqlite:///{work}/douane.db\ncodenames: {EVAL}/terms.csv\n"
+    )
+    _run(_CLI, "protect", "add", str(EVAL / "protected"), pure=True, cwd=work)
+    texts = [json.loads(line)["text"] for c in CORPORA for line in c.read_text().splitlines()]
+    with (work / "texts.jsonl").open("w") as fh:
+        for i, text in enumerate(texts + EXTRA):
+            fh.write(json.dumps({"id": i, "text": text}) + "\n")
+    return work
+
+
+_CLI = "import sys; from douane.cli import main; sys.argv[0] = 'douane'; main()"
+
+
+def test_compiled_and_pure_find_the_same_spans(workdir: Path) -> None:
+    scan = ("scan", "--format", "jsonl", "texts.jsonl")
+    compiled = _run(_CLI, *scan, pure=False, cwd=workdir)
+    pure = _run(_CLI, *scan, pure=True, cwd=workdir)
+    findings = [f for line in compiled.splitlines() for f in json.loads(line)["findings"]]
+    assert len(findings) > 2000  # the corpora hold thousands of items: the scan really ran
+    assert {f["type"] for f in findings} >= {
+        "PERSON",
+        "EMAIL",
+        "PHONE",
+        "IBAN",
+        "SECRET",
+        "CODENAME",
+        "PROTECTED_EXCERPT",
+    }
+    assert compiled == pure
