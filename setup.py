@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 
 from setuptools import setup
+from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parent
 
@@ -49,4 +50,20 @@ follow_imports_for_stubs = True
 """
 
 
-setup(ext_modules=_ext_modules())
+class _OptionalBuildExt(build_ext):
+    """Without a working C compiler, install the pure modules: slower, and finding the same."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except Exception as exc:  # CCompilerError, DistutilsExecError, a missing compiler
+            for ext in self.extensions:  # a shim without its shared library would not import
+                Path(self.get_ext_fullpath(ext.name)).unlink(missing_ok=True)
+            self.extensions = []
+            self.warn(f"compiling the detection modules failed ({exc}); they stay pure Python")
+
+    def get_outputs(self) -> list[str]:
+        return super().get_outputs() if self.extensions else []
+
+
+setup(ext_modules=_ext_modules(), cmdclass={"build_ext": _OptionalBuildExt})
