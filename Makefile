@@ -25,12 +25,13 @@ lint: install  ## ruff everywhere; mypy --strict but on setup.py (setuptools shi
 	$(BIN)/ruff check src tests bench setup.py
 	$(BIN)/mypy src tests bench
 
-# Coverage needs the pure sources (DOUANE_PURE_PYTHON=1); the detection tests then run again
-# on the compiled modules that ship, and tests/detect/test_compiled.py compares both builds.
+# Coverage needs the pure sources (DOUANE_PURE_PYTHON=1). The detection tests and the SDK replay
+# of the dev corpus through a live gateway then run again on the compiled modules that ship;
+# tests/detect/test_compiled.py compares both builds.
 test: install lint  ## the whole suite with the coverage gate
 	DOUANE_PURE_PYTHON=1 $(BIN)/python -m pytest -q --cov=douane --cov-report=term:skip-covered \
 		--cov-fail-under=80
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests/detect
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/detect tests/gateway/test_leak_replay.py
 
 bench: install  ## benchmarks (detection needs the bench extra: pip install -e '.[bench]')
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
