@@ -43,7 +43,7 @@ class CodenameDetector:
         self._signature = _signature(path)
         self._dictionary = dictionary if dictionary is not None else load_dictionary(path)
         self._stop = threading.Event()
-        self._watcher: threading.Thread | None = None
+        self._thread: threading.Thread | None = None
 
     @property
     def size(self) -> int:
@@ -74,7 +74,7 @@ class CodenameDetector:
 
     def start_watching(self, interval: float) -> None:
         """Check the file every `interval` seconds on a daemon thread until `close`."""
-        if self._watcher is not None or interval <= 0:
+        if self._thread is not None or interval <= 0:
             return
         ref = weakref.ref(self)
         stop = self._stop
@@ -87,15 +87,15 @@ class CodenameDetector:
                 detector.reload_if_changed()
                 del detector
 
-        self._watcher = threading.Thread(target=run, name="douane-codename-watch", daemon=True)
-        self._watcher.start()
+        self._thread = threading.Thread(target=run, name="douane-codename-watch", daemon=True)
+        self._thread.start()
 
     def close(self) -> None:
         """Stop the watcher thread."""
         self._stop.set()
-        if self._watcher is not None:
-            self._watcher.join(timeout=5)
-            self._watcher = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
 
 
 def codenames_path(config: Config) -> Path | None:
