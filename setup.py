@@ -7,6 +7,7 @@ DOUANE_PURE_PYTHON=1 at install time to skip compiling (the pure modules behave 
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from pathlib import Path
 
@@ -17,10 +18,12 @@ ROOT = Path(__file__).resolve().parent
 
 
 def _ext_modules() -> list[object]:
-    # An editable install builds in place: compiled modules of an earlier build would shadow
-    # sources that have changed since, or that are no longer compiled.
-    for stale in (ROOT / "src").rglob("*.so"):
-        stale.unlink()
+    # An editable install builds in place: compiled modules of an earlier one would shadow
+    # sources that have changed since, or that are no longer compiled. (Only then: a wheel built
+    # from this tree must leave the editable install's modules alone.)
+    if "editable_wheel" in sys.argv:
+        for stale in (ROOT / "src").rglob("*.so"):
+            stale.unlink()
     if os.environ.get("DOUANE_PURE_PYTHON"):
         return []
     from mypyc.build import mypycify
