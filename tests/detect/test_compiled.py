@@ -56,18 +56,20 @@ def _run(code: str, *args: str, pure: bool, cwd: Path) -> str:
 
 
 _FILES = (
-    "import importlib, json; print(json.dumps({m: importlib.import_module(m).__file__ for m in "
+    "import importlib, json, sys; "
+    "print(json.dumps({m: importlib.import_module(m).__file__ for m in sys.argv[1:]}))"
 )
 
 
-def _files(pure: bool, cwd: Path) -> dict[str, str]:
-    loaded: dict[str, str] = json.loads(_run(_FILES + repr(MODULES) + "}))", pure=pure, cwd=cwd))
-    return loaded
+def _files(pure: bool, cwd: Path) -> dict[str, Path]:
+    """Where each listed module was loaded from."""
+    loaded = json.loads(_run(_FILES, *MODULES, pure=pure, cwd=cwd))
+    return {module: Path(file) for module, file in loaded.items()}
 
 
 def test_the_listed_modules_load_compiled(tmp_path: Path) -> None:
     files = _files(pure=False, cwd=tmp_path)
-    plain = [m for m, f in files.items() if not f.endswith(tuple(EXTENSION_SUFFIXES))]
+    plain = [m for m, f in files.items() if not f.name.endswith(tuple(EXTENSION_SUFFIXES))]
     assert not plain, f"not compiled (installed with DOUANE_PURE_PYTHON=1?): {plain}"
 
 
@@ -75,14 +77,13 @@ def test_compiled_modules_are_not_older_than_their_sources(tmp_path: Path) -> No
     stale = [
         m
         for m, f in _files(pure=False, cwd=tmp_path).items()
-        if Path(f).stat().st_mtime
-        < Path(f).with_name(Path(f).name.split(".")[0] + ".py").stat().st_mtime
+        if f.stat().st_mtime < (f.parent / f"{m.rpartition('.')[2]}.py").stat().st_mtime
     ]
     assert not stale, f"compiled before their sources changed; run `make install`: {stale}"
 
 
 def test_the_pure_switch_loads_every_source(tmp_path: Path) -> None:
-    assert all(f.endswith(".py") for f in _files(pure=True, cwd=tmp_path).values())
+    assert all(f.suffix == ".py" for f in _files(pure=True, cwd=tmp_path).values())
 
 
 @pytest.fixture(scope="module")
