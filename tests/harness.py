@@ -43,20 +43,28 @@ class Process:
                 self.popen.wait(5)
 
 
-def _env() -> dict[str, str]:
+def child_env(pure: bool | None = None) -> dict[str, str]:
+    """This process's environment without the variables that would redirect a child's config;
+    `pure` True or False forces the source or the compiled modules (None: as this process)."""
     env = dict(os.environ)
     env.pop("DOUANE_CONFIG", None)
     env.pop("DOUANE_SECRET_KEY", None)
     env.pop("DOUANE_DATABASE", None)
+    if pure is not None:
+        env.pop("DOUANE_PURE_PYTHON", None)
+        if pure:
+            env["DOUANE_PURE_PYTHON"] = "1"
     return env
 
 
-def douane(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+def douane(
+    *args: str, cwd: Path, check: bool = True, pure: bool | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the CLI as a user would, in a child process."""
     return subprocess.run(
         [sys.executable, "-m", "douane", *args],
         cwd=cwd,
-        env=_env(),
+        env=child_env(pure),
         capture_output=True,
         text=True,
         timeout=120,
@@ -69,7 +77,7 @@ def _spawn(args: list[str], cwd: Path, name: str, port: int, ready_path: str) ->
     popen = subprocess.Popen(
         [sys.executable, "-m", "douane", *args],
         cwd=cwd,
-        env=_env(),
+        env=child_env(),
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
     )

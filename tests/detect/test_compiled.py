@@ -7,7 +7,6 @@ what ships is compiled and finds exactly what the sources find, on every corpus 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tomllib
@@ -15,6 +14,7 @@ from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 import pytest
+from tests.harness import child_env, douane
 
 ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT.parent / "shared" / "eval"
@@ -39,22 +39,6 @@ EXTRA = [
 ]
 
 
-def _run(code: str, *args: str, pure: bool, cwd: Path) -> str:
-    env = {k: v for k, v in os.environ.items() if k != "DOUANE_PURE_PYTHON"}
-    if pure:
-        env["DOUANE_PURE_PYTHON"] = "1"
-    done = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    return done.stdout
-
-
 _FILES = (
     "import importlib, json, sys; "
     "print(json.dumps({m: importlib.import_module(m).__file__ for m in sys.argv[1:]}))"
@@ -63,8 +47,16 @@ _FILES = (
 
 def _files(pure: bool, cwd: Path) -> dict[str, Path]:
     """Where each listed module was loaded from."""
-    loaded = json.loads(_run(_FILES, *MODULES, pure=pure, cwd=cwd))
-    return {module: Path(file) for module, file in loaded.items()}
+    done = subprocess.run(
+        [sys.executable, "-c", _FILES, *MODULES],
+        cwd=cwd,
+        env=child_env(pure),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return {module: Path(file) for module, file in json.loads(done.stdout).items()}
 
 
 def test_the_listed_modules_load_compiled(tmp_path: Path) -> None:
@@ -94,7 +86,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (work / "douane.yaml").write_text(
         f"database: sqlite:///{work}/douane.db\ncodenames: {EVAL}/terms.csv\n"
     )
-    _run(_CLI, "protect", "add", str(EVAL / "protected"), pure=True, cwd=work)
+    douane("protect", "add", str(EVAL / "protected"), cwd=work, pure=True)
     texts = [json.loads(line)["text"] for c in CORPORA for line in c.read_text().splitlines()]
     with (work / "texts.jsonl").open("w") as fh:
         for i, text in enumerate(texts + EXTRA):
@@ -102,13 +94,10 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return work
 
 
-_CLI = "import sys; from douane.cli import main; sys.argv[0] = 'douane'; main()"
-
-
 def test_compiled_and_pure_find_the_same_spans(workdir: Path) -> None:
     scan = ("scan", "--format", "jsonl", "texts.jsonl")
-    compiled = _run(_CLI, *scan, pure=False, cwd=workdir)
-    pure = _run(_CLI, *scan, pure=True, cwd=workdir)
+    compiled = douane(*scan, cwd=workdir, pure=False).stdout
+    pure = douane(*scan, cwd=workdir, pure=True).stdout
     findings = [f for line in compiled.splitlines() for f in json.loads(line)["findings"]]
     assert len(findings) > 2000  # the corpora hold thousands of items: the scan really ran
     assert {f["type"] for f in findings} >= {
