@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: install run demo test lint bench clean
 
 # The install compiles the detection modules (setup.py): a changed source needs a new build.
-$(STAMP): pyproject.toml setup.py $(wildcard src/douane/detect/*.py)
+$(STAMP): pyproject.toml setup.py $(wildcard src/douane/detect/*.py src/douane/detect/*.c)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'

@@ -1,4 +1,4 @@
-"""Compile the detection hot path with mypyc; everything else is in pyproject.toml.
+"""Compile the detection hot path with mypyc, and its C modules; the rest is in pyproject.toml.
 
 The modules to compile are listed under `[tool.douane.compile]` in pyproject.toml. Set
 DOUANE_PURE_PYTHON=1 at install time to skip compiling (the pure modules behave identically).
@@ -11,7 +11,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parent
@@ -38,7 +38,15 @@ def _ext_modules() -> list[object]:
     config.parent.mkdir(exist_ok=True)
     config.write_text(_MYPY_CONFIG)
     flags = ["--config-file", str(config)]
-    return list(mypycify(flags + paths, opt_level=str(settings["opt_level"])))
+    compiled = list(mypycify(flags + paths, opt_level=str(settings["opt_level"])))
+    return compiled + [
+        Extension(
+            f"douane.{module}",
+            [f"src/douane/{module.replace('.', '/')}.c"],
+            extra_compile_args=["-O3"],
+        )
+        for module in settings["c_modules"]
+    ]
 
 
 # The standard library's stubs stay (dataclasses, NamedTuple need them); the stubs that

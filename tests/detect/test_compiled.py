@@ -18,12 +18,10 @@ from tests.harness import child_env, douane
 
 ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT.parent / "shared" / "eval"
-MODULES = [
-    f"douane.{name}"
-    for name in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["douane"]["compile"][
-        "modules"
-    ]
-]
+_COMPILE = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["douane"]["compile"]
+MYPYC = [f"douane.{name}" for name in _COMPILE["modules"]]
+C_MODULES = [f"douane.{name}" for name in _COMPILE["c_modules"]]
+MODULES = MYPYC + C_MODULES
 CORPORA = [
     EVAL / "dev.jsonl",
     EVAL / "peers" / "ler_de_test_persons.jsonl",
@@ -69,13 +67,32 @@ def test_compiled_modules_are_not_older_than_their_sources(tmp_path: Path) -> No
     stale = [
         m
         for m, f in _files(pure=False, cwd=tmp_path).items()
-        if f.stat().st_mtime < (f.parent / f"{m.rpartition('.')[2]}.py").stat().st_mtime
+        if f.stat().st_mtime < _source(m, f).stat().st_mtime
     ]
     assert not stale, f"compiled before their sources changed; run `make install`: {stale}"
 
 
+def _source(module: str, compiled: Path) -> Path:
+    return compiled.parent / (module.rpartition(".")[2] + (".c" if module in C_MODULES else ".py"))
+
+
 def test_the_pure_switch_loads_every_source(tmp_path: Path) -> None:
-    assert all(f.suffix == ".py" for f in _files(pure=True, cwd=tmp_path).values())
+    files = _files(pure=True, cwd=tmp_path)
+    assert all(files[m].suffix == ".py" for m in MYPYC)
+
+
+@pytest.mark.parametrize(("pure", "finder"), [(False, "RunFinder"), (True, "regex_runs")])
+def test_runs_come_from_the_c_scanner_unless_pure(pure: bool, finder: str, tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", "from douane.detect._runs import find_runs; print(find_runs)"],
+        cwd=tmp_path,
+        env=child_env(pure),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert finder in done.stdout
 
 
 @pytest.fixture(scope="module")

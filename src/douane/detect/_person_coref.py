@@ -7,7 +7,6 @@ Only occurrences inside capitalised runs the detector did not accept are claimed
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 
@@ -39,10 +38,10 @@ def name_tokens(
 def propagate(
     text: str,
     names: dict[str, bool],
-    runs: Sequence[re.Match[str]],
+    runs: Sequence[tuple[int, int]],
     skip: Callable[[str], bool],
 ) -> list[tuple[int, int]]:
-    """Spans of whole-word occurrences of `names` inside `runs` (regex matches, in text order),
+    """Spans of whole-word occurrences of `names` inside `runs` (spans, in text order),
     skipping runs `skip` rejects (company names); adjacent tokens of one run become one span.
 
     Each name is searched with `str.find` (a few names per text), each hit placed in its run by
@@ -51,7 +50,7 @@ def propagate(
     repeated = [(name, weak) for name, weak in names.items() if text.count(name) > 1]
     if not repeated:
         return []  # each name occurs only where it was found: the usual case
-    starts = [run.start() for run in runs]
+    starts = [run[0] for run in runs]
     hits: list[tuple[int, int, int]] = []  # start, end, run index
     for name, weak in repeated:
         pos = text.find(name)
@@ -60,10 +59,10 @@ def propagate(
             i = bisect_right(starts, pos) - 1
             if (
                 i >= 0
-                and end <= runs[i].end()
+                and end <= runs[i][1]
                 and _whole_word(text, pos, end)
                 and not (weak and _sentence_initial(text, pos))
-                and not skip(runs[i].group())
+                and not skip(text[runs[i][0] : runs[i][1]])
             ):
                 hits.append((pos, end, i))
             pos = text.find(name, end)

@@ -27,7 +27,7 @@ _SEPARATOR_BEFORE = re.compile(r"(?:,[ \t]*|,?[ \t]+(?:and|und|et|or|oder|ou|y|e
 def enumerated(
     text: str,
     found: Sequence[tuple[int, int]],
-    runs: Sequence[re.Match[str]],
+    runs: Sequence[tuple[int, int]],
     member: Callable[[str], bool],
 ) -> list[tuple[int, int]]:
     """Spans of the `runs` that sit in one comma/and list with a `found` span (both in text
@@ -69,9 +69,11 @@ class _Index:
 
     __slots__ = ("found_end", "found_start", "runs", "starts")
 
-    def __init__(self, found: Sequence[tuple[int, int]], runs: Sequence[re.Match[str]]) -> None:
+    def __init__(
+        self, found: Sequence[tuple[int, int]], runs: Sequence[tuple[int, int]]
+    ) -> None:
         self.runs = runs
-        self.starts = [run.start() for run in runs]
+        self.starts = [run[0] for run in runs]
         self.found_start = {s: (s, e, True) for s, e in found}
         self.found_end = {e: (s, e, True) for s, e in found}
 
@@ -80,14 +82,14 @@ class _Index:
             return self.found_start[pos]
         i = bisect_left(self.starts, pos)
         if i < len(self.starts) and self.starts[i] == pos:
-            return (pos, self.runs[i].end(), False)
+            return (pos, self.runs[i][1], False)
         return None
 
     def ending(self, pos: int) -> tuple[int, int, bool] | None:
         if pos in self.found_end:
             return self.found_end[pos]
         i = bisect_right(self.starts, pos - 1) - 1
-        if i >= 0 and self.runs[i].end() == pos:
+        if i >= 0 and self.runs[i][1] == pos:
             return (self.starts[i], pos, False)
         return None
 

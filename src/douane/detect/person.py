@@ -30,29 +30,17 @@ from douane.detect._person_enum import ENUM_KINDS, enumerated, member_words
 from douane.detect._person_ids import PersonIdCue
 from douane.detect._person_kinds import (
     TOKEN,
-    UPPER,
     bare,
     fills_line,
     line_start,
 )
 from douane.detect._person_plan import Plan, Planner
+from douane.detect._runs import find_runs
 from douane.detect.base import Detector
 from douane.types import Finding, FindingType, Level
 
 __all__ = ["BuiltinPersonDetector", "person_detectors"]
 
-# Lower-case particles inside a name: van|von|de|der|den|del|della|di|da|du|des|le|la|zu|ten|ter|
-# af|y|bin|al|dos|das|vom, written as a trie so that `re` tries one branch per first letter.
-_PARTICLE = r"(?:v(?:an|on|om)|d(?:e(?:r|n|s|l(?:la)?)?|i|a|u|os|as)|l[ea]|zu|te[nr]|af|y|bin|al)"
-# A run starts after any non-word character but a hyphen: after a space, an opening quote
-# ("VALUES ('Ashleigh Broy'") or a French elision ("d'Emil Hein"); "O'Brien" stays one token.
-# The test looks back from after the capital (`(?<![\w-].)`, not `(?<![\w-])` before it), so
-# that the pattern opens with a character class and `re` skips ahead to capitals in C.
-# Possessive repeats: nothing after a blank, particle or token could match otherwise.
-_TAIL = r"[\w'’]*+(?:-[\w'’]++)*+\.?"  # what follows TOKEN's capital, possessive
-_RUN = re.compile(
-    rf"[{UPPER}](?<![\w-].){_TAIL}(?:[ \t]++(?:{_PARTICLE}[ \t]++)*+[{UPPER}]{_TAIL})*+"
-)
 _EMAIL_REACH = 170  # an `@` this close may end a local part that spells the run (see near())
 # What ends a name that is a field next to its address: `'Ashleigh Broy', '…@`, `Ann Lee <…@`.
 _FIELD_END = frozenset("'\",;|<>()[]\t\n")
@@ -89,19 +77,19 @@ class BuiltinPersonDetector:
         plans = self._planner.plans
         new_plan = self._planner.new_plan
         judge = self._judge
-        rejected: list[re.Match[str]] = []  # runs not taken: coreference may claim their tokens
-        deferred: list[re.Match[str]] = []  # task-list subjects waiting for their siblings
+        rejected: list[tuple[int, int]] = []  # runs not taken: coreference may claim their tokens
+        deferred: list[tuple[int, int]] = []  # task-list subjects waiting for their siblings
         emails = LocalParts(text) if "@" in text else None
         labels = LabelLines(self._lex, text) if ":" in text else None  # no colon, no label
-        for run in _RUN.finditer(text):
-            s = run.group()
+        for run in find_runs(text):
+            s = text[run[0] : run[1]]
             plan = plans.get(s, _MISSING)
             if plan is _MISSING:
                 plan = new_plan(s)
             if plan is None:  # a run known not to be a name, whatever its context
                 rejected.append(run)
                 continue
-            found = judge(text, run.start(), s, plan, emails, labels)  # type: ignore[arg-type]
+            found = judge(text, run[0], s, plan, emails, labels)  # type: ignore[arg-type]
             if found is None:
                 rejected.append(run)
             elif found == _DEFER:
@@ -123,7 +111,7 @@ class BuiltinPersonDetector:
         self._planner.clear()
         self._lent.clear()
 
-    def _enumerate(self, text: str, out: list[Finding], rejected: list[re.Match[str]]) -> None:
+    def _enumerate(self, text: str, out: list[Finding], rejected: list[tuple[int, int]]) -> None:
         """Add the bare name-like members of comma/and lists that hold a found name."""
         facts = self._planner.facts
 
@@ -163,27 +151,27 @@ class BuiltinPersonDetector:
         self,
         text: str,
         out: list[Finding],
-        deferred: list[re.Match[str]],
-        rejected: list[re.Match[str]],
+        deferred: list[tuple[int, int]],
+        rejected: list[tuple[int, int]],
         emails: LocalParts | None,
         labels: LabelLines | None,
     ) -> None:
         """Accept task-list subjects under a task header or next to a person subject."""
         subjects = {line_start(text, f.start) for f in out if list_subject(text, f.start, f.end)}
-        for match in deferred:
-            base, found = match.start(), None
-            plan = self._planner.plan(match.group())
+        for run in deferred:
+            base, found = run[0], None
+            plan = self._planner.plan(text[base : run[1]])
             if plan is not None and list_cue(self._lex, text, line_start(text, base), subjects):
-                found = self._judge(text, base, match.group(), plan, emails, labels, cue=True)
+                found = self._judge(text, base, text[base : run[1]], plan, emails, labels, cue=True)
             if found is None or found == _DEFER:
-                rejected.append(match)
+                rejected.append(run)
                 continue
             start, end, score = found
             out.append(Finding(start, end, FindingType.PERSON, self._level, self.name, score))
         out.sort(key=lambda f: f.start)
-        rejected.sort(key=lambda m: m.start())
+        rejected.sort()
 
-    def _corefer(self, text: str, out: list[Finding], rejected: list[re.Match[str]]) -> None:
+    def _corefer(self, text: str, out: list[Finding], rejected: list[tuple[int, int]]) -> None:
         """Add the other occurrences of the given names and surnames of the full names found."""
         names: dict[str, bool] = {}
         for f in out:
