@@ -36,7 +36,7 @@ from douane.detect._person_kinds import (
 )
 from douane.detect._person_plan import Plan, Planner
 from douane.detect._runs import find_runs
-from douane.detect.base import Detector
+from douane.detect.base import Detector, finding_factory
 from douane.types import Finding, FindingType, Level
 
 __all__ = ["BuiltinPersonDetector", "person_detectors"]
@@ -64,7 +64,7 @@ class BuiltinPersonDetector:
 
     def __init__(self, lexicon: Lexicon, level: Level = Level.CONFIDENTIAL) -> None:
         self._lex = lexicon
-        self._level = level
+        self._finding = finding_factory(FindingType.PERSON, level, self.name)
         self._planner = Planner(lexicon)  # run → plan, token → facts; shared by threads
         # (No phrase ends in a Greek sigma, the one letter whose lower case depends on context.)
         self._phrase_end_letters = frozenset(word[-1] for word in lexicon.phrase_ends)
@@ -96,7 +96,7 @@ class BuiltinPersonDetector:
                 deferred.append(run)
             else:
                 start, end, score = found
-                out.append(Finding(start, end, FindingType.PERSON, self._level, self.name, score))
+                out.append(self._finding(start, end, score))
         if deferred:
             self._settle_lists(text, out, deferred, rejected, emails, labels)
         if emails is not None and out:
@@ -125,7 +125,7 @@ class BuiltinPersonDetector:
         if spans:
             for start, end in spans:
                 end = start + len(bare(text[start:end]))
-                out.append(Finding(start, end, FindingType.PERSON, self._level, self.name, _ENUM))
+                out.append(self._finding(start, end, _ENUM))
             out.sort(key=lambda f: f.start)
 
     def _surname_first(self, text: str, out: list[Finding], emails: LocalParts) -> None:
@@ -167,7 +167,7 @@ class BuiltinPersonDetector:
                 rejected.append(run)
                 continue
             start, end, score = found
-            out.append(Finding(start, end, FindingType.PERSON, self._level, self.name, score))
+            out.append(self._finding(start, end, score))
         out.sort(key=lambda f: f.start)
         rejected.sort()
 
@@ -190,7 +190,7 @@ class BuiltinPersonDetector:
         facts = self._planner.facts
         spans = propagate(text, names, rejected, lambda run: any(facts(t)[2] for t in run.split()))
         added = [
-            Finding(start, end, FindingType.PERSON, self._level, self.name, _COREF)
+            self._finding(start, end, _COREF)
             for start, end in spans
             if not any(f.start < end and start < f.end for f in out)  # "Ladeck, Kira" merged
         ]
