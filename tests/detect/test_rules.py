@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import random
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 
+import douane.detect.rules as rules_module
 from douane.detect import Scanner
 from douane.detect.rulefile import load_ruleset
 from douane.detect.rules import RuleDetector, check_examples, scan_rule
 from douane.errors import ConfigError
 from douane.types import FindingType
+
+EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
 
 
 @pytest.fixture(scope="module")
@@ -187,3 +193,42 @@ def test_a_pem_block_does_not_hide_what_follows_it(detector: RuleDetector) -> No
     pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7x\n-----END RSA PRIVATE KEY-----"
     text = f"key:\n{pem}\n" + "filler text. " * 300 + "mail anna.schmidt@example.de"
     assert types_in(detector, text) == [("EMAIL", "anna.schmidt@example.de"), ("SECRET", pem)]
+
+
+def _long_texts() -> list[str]:
+    """Texts of 2-12 KB joined from the corpora: many lines, one long line, CRLF line ends."""
+    records = [
+        json.loads(line)["text"]
+        for corpus in (EVAL / "dev.jsonl", *sorted((EVAL / "peers").glob("*.jsonl")))
+        for line in corpus.read_text().splitlines()[:400]
+    ]
+    rng = random.Random(5)
+    texts = []
+    for joiner in ("\n", "\n\n", " ", "\r\n"):
+        for _ in range(12):
+            picked = rng.sample(records, rng.randint(5, 30))
+            texts.append(joiner.join(picked))
+    return texts
+
+
+def test_blocked_search_finds_what_each_rule_finds_in_the_whole_text(
+    detector: RuleDetector,
+) -> None:
+    """A long text is searched block by block for line-bound rules: nothing is lost or added."""
+    texts = _long_texts()
+    assert sum(len(t.encode()) > rules_module._BLOCKED_MIN for t in texts) > 40
+    found = 0
+    for text in texts:
+        alone = [f for rule in detector.ruleset.rules for f in scan_rule(rule, text)]
+        assert sorted(detector.scan(text), key=repr) == sorted(alone, key=repr)
+        found += len(alone)
+    assert found > 300
+
+
+def test_blocks_end_after_a_line_break() -> None:
+    data = ("x" * 700 + "\n") * 3 + "tail without break " * 50
+    blocks = rules_module._blocks(data.encode())
+    assert blocks[0] == (0, 701) and blocks[-1][1] == len(data)
+    assert all(a[1] == b[0] for a, b in pairwise(blocks))
+    assert all(data[end - 1] == "\n" for _, end in blocks[:-1])
+    assert rules_module._blocks(b"") == []

@@ -82,14 +82,15 @@ class BuiltinPersonDetector:
         emails = LocalParts(text) if "@" in text else None
         labels = LabelLines(self._lex, text) if ":" in text else None  # no colon, no label
         for run in find_runs(text):
-            s = text[run[0] : run[1]]
+            start, end = run
+            s = text[start:end]
             plan = plans.get(s, _MISSING)
             if plan is _MISSING:
                 plan = new_plan(s)
             if plan is None:  # a run known not to be a name, whatever its context
                 rejected.append(run)
                 continue
-            found = judge(text, run[0], s, plan, emails, labels)  # type: ignore[arg-type]
+            found = judge(text, start, s, plan, emails, labels)  # type: ignore[arg-type]
             if found is None:
                 rejected.append(run)
             elif found == _DEFER:

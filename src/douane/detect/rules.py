@@ -7,6 +7,7 @@ from collections.abc import Callable, Container, Iterable, Sequence
 import re2
 
 from douane.config import Config
+from douane.detect._linebound import line_bound
 from douane.detect._matching import UNANCHORED as _UNANCHORED
 from douane.detect._matching import EncodedText
 from douane.detect.base import Detector, finding_factory
@@ -21,6 +22,10 @@ _CONTEXT_BOOST = 0.1
 _MAX_CUTS = 3
 _SET_OPTIONS = re2.Options()
 _SET_OPTIONS.max_mem = 256 << 20  # the DFA cache of the combined Set; resets, never bails
+# Texts longer than this (UTF-8 bytes) are cut into blocks of lines about _BLOCK bytes long, so
+# that a rule whose matches stay on one line is searched only in the blocks where it occurs.
+_BLOCKED_MIN = 1536
+_BLOCK = 512
 
 
 class _Plan:
@@ -40,6 +45,7 @@ class _Plan:
         "id",
         "keywords",
         "level",
+        "line_bound",
         "regexp",
         "score",
         "stopwords",
@@ -63,6 +69,10 @@ class _Plan:
         self.boosted = round(min(1.0, rule.score + _CONTEXT_BOOST), 3)
         self.type, self.level, self.id = rule.type, rule.level, rule.id
         self.finding = finding_factory(rule.type, rule.level, "rules", rule.id)
+        # every match, and so every prefilter match inside one, stays on one line
+        self.line_bound = line_bound(rule.pattern.pattern) and (
+            rule.prefilter is None or line_bound(rule.prefilter.pattern)
+        )
 
 
 class RuleDetector:
@@ -86,6 +96,13 @@ class RuleDetector:
             self._set.Add((rule.prefilter or rule.pattern).pattern)
         self._set.Compile()
         self._match = self._set._set.Match  # the C++ Set, without the wrapper's type dispatch
+        # The line-bound rules again, for the pass over each block of a long text.
+        self._line_rules = [i for i, plan in enumerate(self._plans) if plan.line_bound]
+        line_set = re2.Set.SearchSet(_SET_OPTIONS)
+        for i in self._line_rules:
+            line_set.Add((self._rules[i].prefilter or self._rules[i].pattern).pattern)
+        line_set.Compile()
+        self._match_lines = line_set._set.Match
 
     def scan(self, text: str) -> list[Finding]:
         """Findings of every rule whose regex matches and whose checks pass."""
@@ -100,11 +117,12 @@ class RuleDetector:
         lowered_bytes: bytes | None = None
         if len(hits) > 1:
             hits.sort()
+        windows = self._windows(data, hits) if len(data) > _BLOCKED_MIN else {}
+        whole = ((0, len(data)),)
         for i in hits:
             plan = plans[i]
             keywords = plan.keywords
-            if keywords and not _has_keyword(keywords, text):
-                # a keyword that occurs as written occurs in the lowered text too: lower lazily
+            if keywords:  # lower-case, so one search each in the lowered text (lowered once)
                 if plan.ascii_keywords and lowered_bytes is None:
                     lowered_bytes = _ascii_lowered(text, data)
                 if plan.ascii_keywords and lowered_bytes:
@@ -115,8 +133,41 @@ class RuleDetector:
                         lowered = text.lower()
                     if not _has_keyword(keywords, lowered):
                         continue
-            _scan_plan(plan, text, data, encoded, out)
+            _scan_plan(plan, text, data, encoded, out, windows.get(i, whole))
         return out
+
+    def _windows(self, data: bytes, hits: list[int]) -> dict[int, list[tuple[int, int]]]:
+        """For each line-bound rule in `hits`, the byte ranges of the blocks where it occurs.
+
+        A block ends after a line break, so a match that stays on one line lies in one block,
+        and in a block alone the combined pass sees the same boundaries (\b, (?m)^, (?m)$) as in
+        the text; it may see a false `^` or `$` at a block's edge, which the rule's own search,
+        run with the whole text around it, then rejects. Adjacent blocks merge into one range.
+        """
+        if not any(self._plans[i].line_bound for i in hits):
+            return {}
+        out: dict[int, list[tuple[int, int]]] = {}
+        for start, end in _blocks(data):
+            for k in self._match_lines(data[start:end]):
+                ranges = out.setdefault(self._line_rules[k], [])
+                if ranges and ranges[-1][1] == start:
+                    ranges[-1] = (ranges[-1][0], end)
+                else:
+                    ranges.append((start, end))
+        return out
+
+
+def _blocks(data: bytes) -> list[tuple[int, int]]:
+    """Ranges of about _BLOCK bytes that end after a line break (the last at the text's end)."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    size = len(data)
+    while start < size:
+        cut = data.find(b"\n", start + _BLOCK)
+        end = size if cut < 0 else cut + 1
+        out.append((start, end))
+        start = end
+    return out
 
 
 def _ascii_lowered(text: str, data: bytes) -> bytes:
@@ -142,27 +193,44 @@ def scan_rule(rule: Rule, text: str) -> list[Finding]:
         return out
     data = text.encode("utf-8", "surrogatepass")
     encoded = None if len(data) == len(text) else EncodedText(text, data)
-    _scan_plan(_Plan(rule), text, data, encoded, out)
+    _scan_plan(_Plan(rule), text, data, encoded, out, ((0, len(data)),))
     return out
 
 
 def _scan_plan(
-    plan: _Plan, text: str, data: bytes, encoded: EncodedText | None, out: list[Finding]
+    plan: _Plan,
+    text: str,
+    data: bytes,
+    encoded: EncodedText | None,
+    out: list[Finding],
+    windows: Sequence[tuple[int, int]],
 ) -> None:
-    """Append the findings of one rule to `out`.
+    """Append the findings of one rule in the byte ranges `windows` to `out`.
 
     The hot loop of detection: every regex match passes through here, so it works on byte
     offsets and decodes only the matched slice; character offsets are computed for kept
     matches (`encoded` is None for an ASCII text, where both offsets agree).
     """
+    for low, high in windows:
+        _scan_window(plan, text, data, encoded, out, low, high)
+
+
+def _scan_window(
+    plan: _Plan,
+    text: str,
+    data: bytes,
+    encoded: EncodedText | None,
+    out: list[Finding],
+    pos: int,
+    end: int,
+) -> None:
+    """_scan_plan over data[pos:end], searched with the whole text as context."""
     match = plan.regexp.Match
     group, deny, check = plan.group, plan.deny, plan.check
     stopwords, allow, entropy, context = plan.stopwords, plan.allow, plan.entropy, plan.context
-    size = len(data)
-    pos = 0
     # a search from the end could only find an empty match, and an empty match is never reported
-    while pos < size:
-        spans = match(_UNANCHORED, data, pos, size)
+    while pos < end:
+        spans = match(_UNANCHORED, data, pos, end)
         m_start, m_end = spans[0]
         if m_start < 0:
             return
