@@ -96,13 +96,6 @@ class RuleDetector:
             self._set.Add((rule.prefilter or rule.pattern).pattern)
         self._set.Compile()
         self._match = self._set._set.Match  # the C++ Set, without the wrapper's type dispatch
-        # The line-bound rules again, for the pass over each block of a long text.
-        self._line_rules = [i for i, plan in enumerate(self._plans) if plan.line_bound]
-        line_set = re2.Set.SearchSet(_SET_OPTIONS)
-        for i in self._line_rules:
-            line_set.Add((self._rules[i].prefilter or self._rules[i].pattern).pattern)
-        line_set.Compile()
-        self._match_lines = line_set._set.Match
 
     def scan(self, text: str) -> list[Finding]:
         """Findings of every rule whose regex matches and whose checks pass."""
@@ -143,13 +136,19 @@ class RuleDetector:
         and in a block alone the combined pass sees the same boundaries (\b, (?m)^, (?m)$) as in
         the text; it may see a false `^` or `$` at a block's edge, which the rule's own search,
         run with the whole text around it, then rejects. Adjacent blocks merge into one range.
+        The blocks go through the same Set as whole texts: its DFA states, built on short
+        prompts, serve the blocks of long ones too (a Set of its own started cold, 3-5 ms on
+        the first long prompts).
         """
-        if not any(self._plans[i].line_bound for i in hits):
+        plans = self._plans
+        if not any(plans[i].line_bound for i in hits):
             return {}
         out: dict[int, list[tuple[int, int]]] = {}
         for start, end in _blocks(data):
-            for k in self._match_lines(data[start:end]):
-                ranges = out.setdefault(self._line_rules[k], [])
+            for k in self._match(data[start:end]):
+                if not plans[k].line_bound:
+                    continue
+                ranges = out.setdefault(k, [])
                 if ranges and ranges[-1][1] == start:
                     ranges[-1] = (ranges[-1][0], end)
                 else:
