@@ -43,10 +43,10 @@ _FILES = (
 )
 
 
-def _files(pure: bool, cwd: Path) -> dict[str, Path]:
-    """Where each listed module was loaded from."""
+def _python(code: str, *args: str, pure: bool, cwd: Path) -> str:
+    """What a child Python running `code` prints, with or without the pure switch."""
     done = subprocess.run(
-        [sys.executable, "-c", _FILES, *MODULES],
+        [sys.executable, "-c", code, *args],
         cwd=cwd,
         env=child_env(pure),
         capture_output=True,
@@ -54,7 +54,13 @@ def _files(pure: bool, cwd: Path) -> dict[str, Path]:
         timeout=120,
         check=True,
     )
-    return {module: Path(file) for module, file in json.loads(done.stdout).items()}
+    return done.stdout
+
+
+def _files(pure: bool, cwd: Path) -> dict[str, Path]:
+    """Where each listed module was loaded from."""
+    loaded = json.loads(_python(_FILES, *MODULES, pure=pure, cwd=cwd))
+    return {module: Path(file) for module, file in loaded.items()}
 
 
 def test_the_listed_modules_load_compiled(tmp_path: Path) -> None:
@@ -83,16 +89,8 @@ def test_the_pure_switch_loads_every_source(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("pure", "finder"), [(False, "RunFinder"), (True, "regex_runs")])
 def test_runs_come_from_the_c_scanner_unless_pure(pure: bool, finder: str, tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", "from douane.detect._runs import find_runs; print(find_runs)"],
-        cwd=tmp_path,
-        env=child_env(pure),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    assert finder in done.stdout
+    code = "from douane.detect._runs import find_runs; print(find_runs)"
+    assert finder in _python(code, pure=pure, cwd=tmp_path)
 
 
 @pytest.fixture(scope="module")
