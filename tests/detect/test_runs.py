@@ -9,10 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from douane.detect._runscan import RunFinder
 
 from douane.detect._person_kinds import TOKEN, UPPER
 from douane.detect._runs import CAPITALS, PARTICLES, regex_runs
+from douane.detect._runscan import RunFinder
 
 EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
 # The definition without the tuning (trie, look-behind placement, possessive repeats).
