@@ -230,9 +230,13 @@ PyMODINIT_FUNC PyInit__runscan(void) {
     if (PyType_Ready(&RunFinderType) < 0) return NULL;
     PyObject *module = PyModule_Create(&runscan_module);
     if (module == NULL) return NULL;
-    Py_INCREF(&RunFinderType);
-    if (PyModule_AddObject(module, "RunFinder", (PyObject *)&RunFinderType) < 0) {
-        Py_DECREF(&RunFinderType);
+    if (PyModule_AddObjectRef(module, "RunFinder", (PyObject *)&RunFinderType) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+    PyObject *all = Py_BuildValue("[s]", "RunFinder");
+    if (all == NULL || PyModule_AddObject(module, "__all__", all) < 0) {
+        Py_XDECREF(all);
         Py_DECREF(module);
         return NULL;
     }
