@@ -29,7 +29,7 @@ def _ext_modules() -> list[object]:
     from mypyc.build import mypycify
 
     settings = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["douane"]["compile"]
-    paths = [f"src/douane/{module.replace('.', '/')}.py" for module in settings["modules"]]
+    paths = [_source(module, ".py") for module in settings["modules"]]
     # Only the listed modules are analysed: the rest of Douane and its dependencies read as Any
     # (`make lint` type-checks them with mypy --strict). That keeps the build at seconds, and
     # compiled code never trusts a dependency's stub at run time (phonenumbers' stubs say `str`
@@ -40,13 +40,14 @@ def _ext_modules() -> list[object]:
     flags = ["--config-file", str(config)]
     compiled = list(mypycify(flags + paths, opt_level=str(settings["opt_level"])))
     return compiled + [
-        Extension(
-            f"douane.{module}",
-            [f"src/douane/{module.replace('.', '/')}.c"],
-            extra_compile_args=["-O3"],
-        )
+        Extension(f"douane.{module}", [_source(module, ".c")], extra_compile_args=["-O3"])
         for module in settings["c_modules"]
     ]
+
+
+def _source(module: str, suffix: str) -> str:
+    """The source file of a module listed in pyproject.toml ("detect.rules")."""
+    return f"src/douane/{module.replace('.', '/')}{suffix}"
 
 
 # The standard library's stubs stay (dataclasses, NamedTuple need them); the stubs that

@@ -57,12 +57,12 @@ def child_env(pure: bool | None = None) -> dict[str, str]:
     return env
 
 
-def douane(
+def python(
     *args: str, cwd: Path, check: bool = True, pure: bool | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the CLI as a user would, in a child process."""
+    """Run this Python with `args` in a child process, its output captured."""
     return subprocess.run(
-        [sys.executable, "-m", "douane", *args],
+        [sys.executable, *args],
         cwd=cwd,
         env=child_env(pure),
         capture_output=True,
@@ -70,6 +70,13 @@ def douane(
         timeout=120,
         check=check,
     )
+
+
+def douane(
+    *args: str, cwd: Path, check: bool = True, pure: bool | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI as a user would, in a child process."""
+    return python("-m", "douane", *args, cwd=cwd, check=check, pure=pure)
 
 
 def _spawn(args: list[str], cwd: Path, name: str, port: int, ready_path: str) -> Process:

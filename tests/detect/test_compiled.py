@@ -7,26 +7,19 @@ what ships is compiled and finds exactly what the sources find, on every corpus 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tomllib
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 import pytest
-from tests.harness import child_env, douane
+from tests.corpora import EVAL, corpus_texts
+from tests.harness import douane, python
 
 ROOT = Path(__file__).resolve().parents[2]
-EVAL = ROOT.parent / "shared" / "eval"
 _COMPILE = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["douane"]["compile"]
 MYPYC = [f"douane.{name}" for name in _COMPILE["modules"]]
 C_MODULES = [f"douane.{name}" for name in _COMPILE["c_modules"]]
 MODULES = MYPYC + C_MODULES
-CORPORA = [
-    EVAL / "dev.jsonl",
-    EVAL / "peers" / "ler_de_test_persons.jsonl",
-    EVAL / "peers" / "presidio_synth_v2.jsonl",
-]
 # Inputs the corpora lack: astral characters (offsets in code points), lone surrogates, long
 # runs without a space, every kind of name cue in one line.
 EXTRA = [
@@ -43,23 +36,9 @@ _FILES = (
 )
 
 
-def _python(code: str, *args: str, pure: bool, cwd: Path) -> str:
-    """What a child Python running `code` prints, with or without the pure switch."""
-    done = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        cwd=cwd,
-        env=child_env(pure),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return done.stdout
-
-
 def _files(pure: bool, cwd: Path) -> dict[str, Path]:
     """Where each listed module was loaded from."""
-    loaded = json.loads(_python(_FILES, *MODULES, pure=pure, cwd=cwd))
+    loaded = json.loads(python("-c", _FILES, *MODULES, pure=pure, cwd=cwd).stdout)
     return {module: Path(file) for module, file in loaded.items()}
 
 
@@ -90,7 +69,7 @@ def test_the_pure_switch_loads_every_source(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("pure", "finder"), [(False, "RunFinder"), (True, "regex_runs")])
 def test_runs_come_from_the_c_scanner_unless_pure(pure: bool, finder: str, tmp_path: Path) -> None:
     code = "from douane.detect._runs import find_runs; print(find_runs)"
-    assert finder in _python(code, pure=pure, cwd=tmp_path)
+    assert finder in python("-c", code, pure=pure, cwd=tmp_path).stdout
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +81,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         f"database: sqlite:///{work}/douane.db\ncodenames: {EVAL}/terms.csv\n"
     )
     douane("protect", "add", str(EVAL / "protected"), cwd=work, pure=True)
-    texts = [json.loads(line)["text"] for c in CORPORA for line in c.read_text().splitlines()]
+    texts = corpus_texts()
     with (work / "texts.jsonl").open("w") as fh:
         for i, text in enumerate(texts + EXTRA):
             fh.write(json.dumps({"id": i, "text": text}) + "\n")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from tests.corpora import corpus_texts
 
 import douane.detect.rules as rules_module
 from douane.detect import Scanner
@@ -16,8 +16,6 @@ from douane.detect.rulefile import load_ruleset
 from douane.detect.rules import RuleDetector, check_examples, scan_rule
 from douane.errors import ConfigError
 from douane.types import FindingType
-
-EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
 
 
 @pytest.fixture(scope="module")
@@ -197,11 +195,7 @@ def test_a_pem_block_does_not_hide_what_follows_it(detector: RuleDetector) -> No
 
 def _long_texts() -> list[str]:
     """Texts of 2-12 KB joined from the corpora: many lines, one long line, CRLF line ends."""
-    records = [
-        json.loads(line)["text"]
-        for corpus in (EVAL / "dev.jsonl", *sorted((EVAL / "peers").glob("*.jsonl")))
-        for line in corpus.read_text().splitlines()[:400]
-    ]
+    records = corpus_texts(400)
     rng = random.Random(5)
     texts = []
     for joiner in ("\n", "\n\n", " ", "\r\n"):

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
+from tests.corpora import corpus_texts
 
 from douane.detect._person_kinds import TOKEN, UPPER
 from douane.detect._runs import CAPITALS, PARTICLES, regex_runs
 from douane.detect._runscan import RunFinder
 
-EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
 # The definition without the tuning (trie, look-behind placement, possessive repeats).
 _PLAIN = re.compile(rf"(?<![\w-]){TOKEN}(?:[ \t]+(?:(?:{'|'.join(PARTICLES)})[ \t]+)*{TOKEN})*")
 _C_RUNS = RunFinder(CAPITALS, PARTICLES).find
@@ -70,11 +68,7 @@ def test_the_capitals_are_the_pattern_class() -> None:
 
 
 def test_c_scanner_on_the_corpora() -> None:
-    texts = [
-        json.loads(line)["text"]
-        for corpus in (EVAL / "dev.jsonl", *sorted((EVAL / "peers").glob("*.jsonl")))
-        for line in corpus.read_text().splitlines()
-    ]
+    texts = corpus_texts()
     assert len(texts) > 1000
     assert all(_C_RUNS(text) == regex_runs(text) for text in texts)
 
