@@ -7,7 +7,11 @@ STAMP  := $(VENV)/.installed
 .PHONY: install run demo test lint bench clean
 
 # The install compiles the detection modules (setup.py): a changed source needs a new build.
-$(STAMP): pyproject.toml setup.py $(wildcard src/douane/detect/*.py src/douane/detect/*.c)
+# The rule matcher links RE2: its headers come from Debian's libre2-dev where apt can add them
+# (as root); elsewhere the build leaves that module out and the rules run on google-re2.
+$(STAMP): pyproject.toml setup.py $(wildcard src/douane/detect/*.py src/douane/detect/*.c*)
+	test -f /usr/include/re2/re2.h || ! command -v apt-get >/dev/null || [ "$$(id -u)" != 0 ] \
+		|| apt-get install -y -qq libre2-dev >/dev/null || echo "libre2-dev not installed"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'

@@ -39,10 +39,32 @@ def _ext_modules() -> list[object]:
     config.write_text(_MYPY_CONFIG)
     flags = ["--config-file", str(config)]
     compiled = list(mypycify(flags + paths, opt_level=str(settings["opt_level"])))
-    return compiled + [
+    c_modules = [
         Extension(f"douane.{module}", [_source(module, ".c")], extra_compile_args=["-O3"])
         for module in settings["c_modules"]
     ]
+    return compiled + c_modules + _re2_modules(settings["re2_modules"])
+
+
+def _re2_modules(modules: list[str]) -> list[Extension]:
+    """The C++ modules linked against RE2; only where its headers are installed (Debian's
+    libre2-dev, which `make install` adds): without them the pure fallbacks run."""
+    if not any(Path(d, "re2", "re2.h").is_file() for d in _INCLUDE_DIRS):
+        print("RE2's headers are not installed: the rules stay on google-re2", file=sys.stderr)
+        return []
+    return [
+        Extension(
+            f"douane.{module}",
+            [_source(module, ".cpp")],
+            language="c++",
+            libraries=["re2"],
+            extra_compile_args=["-O3", "-std=c++17"],
+        )
+        for module in modules
+    ]
+
+
+_INCLUDE_DIRS = ("/usr/include", "/usr/local/include")
 
 
 def _source(module: str, suffix: str) -> str:
@@ -63,7 +85,25 @@ follow_imports_for_stubs = True
 
 
 class _OptionalBuildExt(build_ext):
-    """Without a working C compiler, install the pure modules: slower, and finding the same."""
+    """Without a working C compiler, install the pure modules: slower, and finding the same.
+
+    A C++ module that fails (RE2's headers of another release) is left out alone.
+    """
+
+    def initialize_options(self) -> None:
+        super().initialize_options()
+        self._failed: set[str] = set()  # the paths of the C++ modules left out
+
+    def build_extension(self, ext: Extension) -> None:
+        try:
+            super().build_extension(ext)
+        except Exception as exc:
+            if ext.language != "c++":
+                raise
+            path = self.get_ext_fullpath(ext.name)
+            Path(path).unlink(missing_ok=True)
+            self._failed.add(path)
+            self.warn(f"compiling {ext.name} failed ({exc}); its pure fallback runs")
 
     def run(self) -> None:
         try:
@@ -75,7 +115,9 @@ class _OptionalBuildExt(build_ext):
             self.warn(f"compiling the detection modules failed ({exc}); they stay pure Python")
 
     def get_outputs(self) -> list[str]:
-        return super().get_outputs() if self.extensions else []
+        if not self.extensions:
+            return []
+        return [path for path in super().get_outputs() if path not in self._failed]
 
 
 setup(ext_modules=_ext_modules(), cmdclass={"build_ext": _OptionalBuildExt})

@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 _COMPILE = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["douane"]["compile"]
 MYPYC = [f"douane.{name}" for name in _COMPILE["modules"]]
 C_MODULES = [f"douane.{name}" for name in _COMPILE["c_modules"]]
-MODULES = MYPYC + C_MODULES
+CPP_MODULES = [f"douane.{name}" for name in _COMPILE["re2_modules"]]
+MODULES = MYPYC + C_MODULES + CPP_MODULES
 # Inputs the corpora lack: astral characters (offsets in code points), lone surrogates, long
 # runs without a space, every kind of name cue in one line.
 EXTRA = [
@@ -58,7 +59,8 @@ def test_compiled_modules_are_not_older_than_their_sources(tmp_path: Path) -> No
 
 
 def _source(module: str, compiled: Path) -> Path:
-    return compiled.parent / (module.rpartition(".")[2] + (".c" if module in C_MODULES else ".py"))
+    suffix = ".c" if module in C_MODULES else ".cpp" if module in CPP_MODULES else ".py"
+    return compiled.parent / (module.rpartition(".")[2] + suffix)
 
 
 def test_the_pure_switch_loads_every_source(tmp_path: Path) -> None:
@@ -70,6 +72,17 @@ def test_the_pure_switch_loads_every_source(tmp_path: Path) -> None:
 def test_runs_come_from_the_c_scanner_unless_pure(pure: bool, finder: str, tmp_path: Path) -> None:
     code = "from douane.detect._runs import find_runs; print(find_runs)"
     assert finder in python("-c", code, pure=pure, cwd=tmp_path).stdout
+
+
+@pytest.mark.parametrize(("pure", "matcher"), [(False, "_rulescan"), (True, "PythonMatcher")])
+def test_rules_run_on_the_re2_extension_unless_pure(
+    pure: bool, matcher: str, tmp_path: Path
+) -> None:
+    code = (
+        "from douane.config import load_config; from douane.detect import build_scanner; "
+        "print(type(build_scanner(load_config()).detectors[0]._matcher))"
+    )
+    assert matcher in python("-c", code, pure=pure, cwd=tmp_path).stdout
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from douane.detect.validators import VALIDATORS
 from douane.errors import ConfigError
 from douane.types import FindingType, Level
 
-__all__ = ["BUNDLED_DIR", "Rule", "RuleSet", "load_ruleset", "parse_rule_file"]
+__all__ = ["BUNDLED_DIR", "RULE_MAX_MEM", "Rule", "RuleSet", "load_ruleset", "parse_rule_file"]
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "rules"
 _RULE_KEYS = {
@@ -39,8 +39,9 @@ _RULE_KEYS = {
     "prefilter",
 }
 _ALLOW_KEYS = {"regexes", "stopwords"}
+RULE_MAX_MEM = 64 << 20  # each rule's RE2 program and DFA cache (the detector's matcher too)
 _OPTIONS = re2.Options()
-_OPTIONS.max_mem = 64 << 20
+_OPTIONS.max_mem = RULE_MAX_MEM
 
 
 @dataclass(frozen=True, slots=True)

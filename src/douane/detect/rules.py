@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable, Sequence
 
-import re2
-
 from douane.config import Config
 from douane.detect._linebound import line_bound
-from douane.detect._matching import UNANCHORED as _UNANCHORED
 from douane.detect._matching import EncodedText
+from douane.detect._rulematch import RuleMatcher, RuleSpec, rule_matcher
 from douane.detect.base import Detector, finding_factory
-from douane.detect.rulefile import Rule, RuleSet, load_ruleset
+from douane.detect.rulefile import RULE_MAX_MEM, Rule, RuleSet, load_ruleset
 from douane.detect.validators import VALIDATORS, shannon_entropy
 from douane.types import Finding
 
@@ -20,8 +18,7 @@ __all__ = ["RuleDetector", "check_examples", "rule_detectors"]
 _CONTEXT_WINDOW = 60
 _CONTEXT_BOOST = 0.1
 _MAX_CUTS = 3
-_SET_OPTIONS = re2.Options()
-_SET_OPTIONS.max_mem = 256 << 20  # the DFA cache of the combined Set; resets, never bails
+_SET_MAX_MEM = 256 << 20  # the DFA cache of the combined Set; resets, never bails
 # Texts longer than this (UTF-8 bytes) are cut into blocks of lines about _BLOCK bytes long, so
 # that a rule whose matches stay on one line is searched only in the blocks where it occurs.
 _BLOCKED_MIN = 1536
@@ -46,15 +43,12 @@ class _Plan:
         "keywords",
         "level",
         "line_bound",
-        "regexp",
         "score",
         "stopwords",
         "type",
     )
 
     def __init__(self, rule: Rule) -> None:
-        self.regexp = rule.pattern._regexp
-        self.group, self.deny = rule.group, rule.deny_group
         self.keywords, self.stopwords = rule.keywords, rule.stopwords
         # the keywords as bytes for the lowered-bytes test; empty if one is not ASCII
         ascii_ = all(k.isascii() for k in rule.keywords)
@@ -91,16 +85,13 @@ class RuleDetector:
         self.ruleset = ruleset
         self._rules = ruleset.rules
         self._plans = tuple(_Plan(rule) for rule in self._rules)
-        self._set = re2.Set.SearchSet(_SET_OPTIONS)
-        for rule in self._rules:
-            self._set.Add((rule.prefilter or rule.pattern).pattern)
-        self._set.Compile()
-        self._match = self._set._set.Match  # the C++ Set, without the wrapper's type dispatch
+        self._matcher = _matcher(self._rules)
 
     def scan(self, text: str) -> list[Finding]:
         """Findings of every rule whose regex matches and whose checks pass."""
         data = text.encode("utf-8", "surrogatepass")
-        hits = self._match(data)
+        matcher = self._matcher
+        hits = matcher.hits(data)
         if not hits:
             return []
         out: list[Finding] = []
@@ -108,8 +99,6 @@ class RuleDetector:
         encoded = None if len(data) == len(text) else EncodedText(text, data)
         lowered: str | None = None
         lowered_bytes: bytes | None = None
-        if len(hits) > 1:
-            hits.sort()
         windows = self._windows(data, hits) if len(data) > _BLOCKED_MIN else {}
         whole = ((0, len(data)),)
         for i in hits:
@@ -126,7 +115,9 @@ class RuleDetector:
                         lowered = text.lower()
                     if not _has_keyword(keywords, lowered):
                         continue
-            _scan_plan(plan, text, data, encoded, out, windows.get(i, whole))
+            spans = matcher.find(i, data, windows.get(i, whole))
+            if spans:
+                _keep(plan, text, data, encoded, out, spans)
         return out
 
     def _windows(self, data: bytes, hits: list[int]) -> dict[int, list[tuple[int, int]]]:
@@ -144,8 +135,9 @@ class RuleDetector:
         if not any(plans[i].line_bound for i in hits):
             return {}
         out: dict[int, list[tuple[int, int]]] = {}
+        hits_in = self._matcher.hits
         for start, end in _blocks(data):
-            for k in self._match(data[start:end]):
+            for k in hits_in(data, start, end):
                 if not plans[k].line_bound:
                     continue
                 ranges = out.setdefault(k, [])
@@ -185,6 +177,15 @@ def _has_keyword(keywords: Iterable[object], text: Container[object]) -> bool:
     return any(keyword in text for keyword in keywords)  # compiled to a plain loop
 
 
+def _matcher(rules: Sequence[Rule]) -> RuleMatcher:
+    """The matcher of `rules`: its Set looks for each rule's prefilter, else for its pattern."""
+    specs: list[RuleSpec] = [
+        (r.pattern.pattern, r.group, r.deny_group, (r.prefilter or r.pattern).pattern)
+        for r in rules
+    ]
+    return rule_matcher(specs, RULE_MAX_MEM, _SET_MAX_MEM)
+
+
 def scan_rule(rule: Rule, text: str) -> list[Finding]:
     """Findings of one rule in `text`; a rule with keywords needs one of them in the text."""
     out: list[Finding] = []
@@ -192,51 +193,29 @@ def scan_rule(rule: Rule, text: str) -> list[Finding]:
         return out
     data = text.encode("utf-8", "surrogatepass")
     encoded = None if len(data) == len(text) else EncodedText(text, data)
-    _scan_plan(_Plan(rule), text, data, encoded, out, ((0, len(data)),))
+    spans = _matcher((rule,)).find(0, data, ((0, len(data)),))
+    _keep(_Plan(rule), text, data, encoded, out, spans)
     return out
 
 
-def _scan_plan(
+def _keep(
     plan: _Plan,
     text: str,
     data: bytes,
     encoded: EncodedText | None,
     out: list[Finding],
-    windows: Sequence[tuple[int, int]],
+    spans: list[int],
 ) -> None:
-    """Append the findings of one rule in the byte ranges `windows` to `out`.
+    """Append to `out` the findings of one rule's matches (flat byte spans) that pass its checks.
 
     The hot loop of detection: every regex match passes through here, so it works on byte
     offsets and decodes only the matched slice; character offsets are computed for kept
     matches (`encoded` is None for an ASCII text, where both offsets agree).
     """
-    for low, high in windows:
-        _scan_window(plan, text, data, encoded, out, low, high)
-
-
-def _scan_window(
-    plan: _Plan,
-    text: str,
-    data: bytes,
-    encoded: EncodedText | None,
-    out: list[Finding],
-    pos: int,
-    end: int,
-) -> None:
-    """_scan_plan over data[pos:end], searched with the whole text as context."""
-    match = plan.regexp.Match
-    group, deny, check = plan.group, plan.deny, plan.check
+    check = plan.check
     stopwords, allow, entropy, context = plan.stopwords, plan.allow, plan.entropy, plan.context
-    # a search from the end could only find an empty match, and an empty match is never reported
-    while pos < end:
-        spans = match(_UNANCHORED, data, pos, end)
-        m_start, m_end = spans[0]
-        if m_start < 0:
-            return
-        pos = m_end if m_end > m_start else m_end + 1
-        b_start, b_end = spans[group]
-        if b_start < 0 or b_end <= b_start or (deny >= 0 and spans[deny][0] >= 0):
-            continue
+    for k in range(0, len(spans), 2):
+        b_start, b_end = spans[k], spans[k + 1]
         if encoded is None:
             value = text[b_start:b_end]
         else:
