@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import random
 import re
+from collections import Counter
+from math import log2
 
 import phonenumbers
 import pytest
@@ -70,6 +73,20 @@ def test_validator(name: str, value: str, ok: bool) -> None:
 def test_entropy_orders_random_above_repetitive() -> None:
     assert shannon_entropy("aaaaaaaa") == 0
     assert shannon_entropy("Zr8kQ2xL9mN4pV7t") > 3.5
+
+
+def test_entropy_is_the_textbook_sum_bit_for_bit() -> None:
+    """Thresholds compare floats: the fast count must add the same terms in the same order."""
+    rng = random.Random(13)
+    alphabet = "aab0123456789ABCDEFxyz+/=_-é😀"
+    for _ in range(20_000):
+        value = "".join(rng.choices(alphabet, k=rng.randrange(1, 80)))
+        counts = Counter(value)
+        expected = 0.0
+        for count in counts.values():
+            p = count / len(value)
+            expected -= p * log2(p)
+        assert shannon_entropy(value) == expected, value
 
 
 # The fast IBAN and phone paths must agree with the libraries they shortcut, value for value.

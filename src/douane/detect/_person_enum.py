@@ -19,9 +19,13 @@ _MAX_TOKENS = 2
 _MAX_GAP = 7
 _NUMBER_NEXT = re.compile(r"[ \t]*\d")
 _MAX_MEMBERS = 12  # each way from a found name: bounds the walk
-_SEPARATOR = re.compile(r",[ \t]*|,?[ \t]+(?:and|und|et|or|oder|ou|y|e)[ \t]+")
+_CONJUNCTIONS = ("and", "und", "et", "or", "oder", "ou", "y", "e")
+_AND = "|".join(_CONJUNCTIONS)
+_SEPARATOR = re.compile(rf",[ \t]*|,?[ \t]+(?:{_AND})[ \t]+")
 _WORD_BEFORE = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-Þ][\w'’-]*\.?$")
-_SEPARATOR_BEFORE = re.compile(r"(?:,[ \t]*|,?[ \t]+(?:and|und|et|or|oder|ou|y|e)[ \t]+)$")
+_SEPARATOR_BEFORE = re.compile(rf"(?:,[ \t]*|,?[ \t]+(?:{_AND})[ \t]+)$")
+# What the text before a separator ending at a position ends with, blanks stripped.
+_SEPARATOR_ENDS = (",", *_CONJUNCTIONS)
 
 
 def enumerated(
@@ -55,13 +59,26 @@ def enumerated(
 
 def _capital_neighbour(text: str, start: int, end: int) -> bool:
     """A capitalised word across a separator on either side of the span ("Anna, Bob and")."""
-    after = _SEPARATOR.match(text, end)
+    after = _SEPARATOR.match(text, end) if text[end : end + 1] in _SEPARATOR_STARTS else None
     if after is not None and text[after.end() : after.end() + 1].isupper():
         return True
-    before = _SEPARATOR_BEFORE.search(text, max(0, start - _MAX_GAP), start)
+    before = _separator_before(text, start)
     if before is None:
         return False
     return _WORD_BEFORE.search(text, max(0, before.start() - 40), before.start()) is not None
+
+
+_SEPARATOR_STARTS = (",", " ", "\t")
+
+
+def _separator_before(text: str, pos: int) -> re.Match[str] | None:
+    """The separator that ends at `pos` (or before a line break there, as `$` allows); a test
+    in C first rules out most positions."""
+    low = max(0, pos - _MAX_GAP)
+    head = text[low:pos]
+    if not head.removesuffix("\n").rstrip(" \t").endswith(_SEPARATOR_ENDS):
+        return None
+    return _SEPARATOR_BEFORE.search(text, low, pos)
 
 
 class _Index:
@@ -98,7 +115,7 @@ class _Index:
         left: list[tuple[int, int, bool]] = []
         pos = start
         while len(left) < _MAX_MEMBERS:
-            sep = _SEPARATOR_BEFORE.search(text, max(0, pos - _MAX_GAP), pos)
+            sep = _separator_before(text, pos)
             element = None if sep is None else self.ending(sep.start())
             if element is None:
                 break

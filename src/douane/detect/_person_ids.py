@@ -27,6 +27,9 @@ class PersonIdCue:
     a trait of people follows it."""
 
     def __init__(self, lexicon: Lexicon) -> None:
+        # What a line that `_before` matches ends with, once its blanks and colon are stripped:
+        # one test in C rules out most lines before the regex runs.
+        self._before_ends = lexicon.person_ids + lexicon.person_id_links
         ids, links = _alternatives(lexicon.person_ids), _alternatives(lexicon.person_id_links)
         leads, traits = _alternatives(lexicon.person_id_leads), _alternatives(lexicon.person_traits)
         # before: the identifier, then at most a link word and a colon ("tax ID of", "Steuer-ID :")
@@ -46,6 +49,8 @@ class PersonIdCue:
         if text.find(" ", start, end) < 0:
             return False
         head = text[max(0, start - _REACH) : start]
-        if self._before.search(head[head.rfind("\n") + 1 :]):
+        if head.rstrip(" \t:").endswith(self._before_ends) and self._before.search(
+            head[head.rfind("\n") + 1 :]
+        ):
             return True
         return self._after.match(text, end, end + _REACH) is not None
