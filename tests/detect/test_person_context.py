@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
 from douane.detect._names import load_lexicon
 from douane.detect._person_context import (
+    _LOCAL_MAX,
     LabelLines,
+    _local_part,
     after_closing,
     email_matches,
     list_cue,
@@ -96,3 +101,17 @@ def test_label_lines_agree_with_after_label(text: str) -> None:
     labels = LabelLines(lex, text)
     for base in range(len(text) + 1):
         assert labels.after(base) == after_label(lex, text, base), base
+
+
+def test_local_part_is_the_anchored_search_it_replaces() -> None:
+    tail = re.compile(r"[\w.+'-]+$")
+    pieces = ["a", "B.", "+", "'", "-", "_", "é", "😀", " ", "\n", "@", ",", "x" * 30, "ü"]
+    rng = random.Random(17)
+    found = 0
+    for _ in range(5000):
+        text = "".join(rng.choices(pieces, k=rng.randrange(1, 14)))
+        for at in range(len(text) + 1):
+            plain = tail.search(text, max(0, at - _LOCAL_MAX), at)
+            assert _local_part(text, at) == (plain and plain.span()), (text, at)
+            found += plain is not None
+    assert found > 10_000

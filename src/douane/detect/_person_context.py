@@ -34,7 +34,7 @@ _PHRASE_MAX = 24
 _LINE_MAX = 200
 _BULLET = re.compile(r"[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+")
 _LOCAL_MAX = 64
-_LOCAL_TAIL = re.compile(r"[\w.+'-]+$")
+_LOCAL_CHARS = re.compile(r"[\w.+'-]+")  # an e-mail local part, read backwards from its `@`
 _LOCAL_SPLIT = re.compile(r"[._+'-]+")
 
 
@@ -140,14 +140,24 @@ def local_parts(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
     out: list[tuple[int, int, tuple[str, ...]]] = []
     at = text.find("@")
     while at >= 0:
-        local = _LOCAL_TAIL.search(text, max(0, at - _LOCAL_MAX), at)
-        if local is not None and text[at + 1 : at + 2].isalnum():
-            i = local.start()
-            parts = tuple(p for p in _LOCAL_SPLIT.split(fold(local.group())) if p)
+        span = _local_part(text, at)
+        if span is not None and text[at + 1 : at + 2].isalnum():
+            i, end = span
+            parts = tuple(p for p in _LOCAL_SPLIT.split(fold(text[i:end])) if p)
             if parts:
                 out.append((i, at, parts))
         at = text.find("@", at + 1)
     return out
+
+
+def _local_part(text: str, at: int) -> tuple[int, int] | None:
+    r"""The local part before the `@` at `at`: the span `[\w.+'-]+$` finds searched between
+    `at - _LOCAL_MAX` and `at`, matched once on the reversed window instead of tried at each
+    of its starts. Like that `$`, it may end before a line break just before the `@`."""
+    low = max(0, at - _LOCAL_MAX)
+    end = at - 1 if text[at - 1 : at] == "\n" else at
+    run = _LOCAL_CHARS.match(text[low:end][::-1])
+    return None if run is None else (end - run.end(), end)
 
 
 class LocalParts:
