@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from douane.detect._wordfreq import LANGS, zipf
+from douane.detect._wordfreq import zipf, zipfs
 
 __all__ = [
     "DATA_DIR",
@@ -91,9 +91,14 @@ class Lexicon:
 def frequencies(token: str) -> tuple[float, float]:
     """Highest and lowest Zipf frequency of the lower-cased token in German, English, French
     (wordfreq's values; one below Zipf 2.3 may read as 0, which changes no verdict here)."""
-    lowered = token.lower()
-    zipfs = [zipf(lowered, lang) for lang in range(len(LANGS))]
-    return max(zipfs), min(zipfs)
+    values = zipfs(token.lower())
+    high = low = values[0]
+    for value in values:  # a compiled loop: max() and min() are calls into the interpreter
+        if value > high:
+            high = value
+        elif value < low:
+            low = value
+    return high, low
 
 
 def word_frequency(token: str) -> float:

@@ -6,23 +6,55 @@ Zipf 2.3, so the shipped table (scripts/build_word_frequencies.py) keeps the wor
 `FLOOR`; below it a word counts as absent (Zipf 0), which changes no comparison. Tokenising and
 combining the parts of a hyphenated word are wordfreq's own functions, so each value at or above
 the floor is exactly wordfreq's `zipf_frequency(word, lang)`.
+
+wordfreq's tokenizer costs 5-7 µs a call, more than the rest of a look-up, and a word met for
+the first time was tokenized once per language. Now:
+
+- German, English and French share one pipeline (NFC, casefold, the same Unicode word
+  tokenizer), so one tokenization serves all three;
+- a word of plain lower-case Latin letters is its own only token, and one of such letters and
+  ASCII digits, hyphens between, splits at its hyphens: neither calls the tokenizer;
+- a token with digits is smashed as wordfreq does, and its digit frequency is computed only
+  when some language knows the smashed token.
+
+tests/detect/test_wordfreq.py checks each premise on every name and a tenth of the table, and
+every value on the words of the corpora against wordfreq itself.
 """
 
 from __future__ import annotations
 
 import gzip
 import math
+import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 
 from wordfreq.numbers import digit_freq, smash_numbers
 from wordfreq.tokens import lossy_tokenize
 
-__all__ = ["FLOOR", "LANGS", "TABLE", "zipf"]
+__all__ = ["FLOOR", "LANGS", "PLAIN_LETTERS", "TABLE", "zipf", "zipfs"]
 
 LANGS = ("de", "en", "fr")
 FLOOR = 2.3  # _names._WORD_MIN - _names._SPREAD: the lowest value a verdict depends on
 TABLE = Path(__file__).resolve().parent.parent / "data" / "word_frequencies.tsv.gz"
+# Lower-case Latin letters that NFC and casefold leave alone (not ß, ſ, µ, ŉ): a word made of
+# them alone is one token, itself, with no digit to smash.
+PLAIN_LETTERS = "".join(
+    c
+    for c in map(chr, range(0x250))
+    if unicodedata.category(c) == "Ll"
+    and c.casefold() == c
+    and unicodedata.normalize("NFC", c) == c
+)
+_PLAIN_WORD = re.compile(f"[{re.escape(PLAIN_LETTERS)}]+")
+# Plain letters and ASCII digits, hyphens between ("karl-august", "sr-2025-34724"): Unicode
+# word segmentation keeps letters and digits together and breaks at a hyphen, so the tokens
+# are the parts between the hyphens.
+_PARTS = re.compile(f"[{re.escape(PLAIN_LETTERS)}0-9]+(?:-[{re.escape(PLAIN_LETTERS)}0-9]+)*")
+# A table frequency → the value of a word with that frequency alone. The table holds a few
+# hundred distinct frequencies (wordfreq's buckets), so this stays small.
+_ALONE: dict[float, float] = {}
 
 
 @cache
@@ -40,19 +72,58 @@ def _tables() -> tuple[dict[str, float], ...]:
 def zipf(word: str, lang: int) -> float:
     """wordfreq's `zipf_frequency(word, LANGS[lang])` where it is FLOOR or more, else 0 or less
     than FLOOR (see the module docstring)."""
-    freqs = _tables()[lang]
-    tokens = lossy_tokenize(word, LANGS[lang])
-    if not tokens:
-        return 0.0
-    one_over = 0.0
-    for token in tokens:  # as wordfreq's _word_frequency combines the parts of a word
+    return zipfs(word)[lang]
+
+
+def zipfs(word: str) -> tuple[float, ...]:
+    """zipf(word, lang) for every language of LANGS, in order."""
+    tables = _tables()
+    if _PLAIN_WORD.fullmatch(word) is not None:  # its only token, itself (module docstring)
+        return tuple([_alone(freqs.get(word)) for freqs in tables])
+    # wordfreq treats German, English and French text alike (the same normal form and tokenizer,
+    # no transliteration; tested), so one tokenization serves the three languages.
+    tokens = (
+        word.split("-") if _PARTS.fullmatch(word) is not None else lossy_tokenize(word, LANGS[0])
+    )
+    parts = []
+    for token in tokens:
+        if not any(c.isdigit() for c in token):  # no digit (\d is narrower): nothing to smash
+            parts.append((token, 1.0))
+            continue
         smashed = smash_numbers(token)
+        if all(smashed not in freqs for freqs in tables):
+            return tuple([0.0 for _ in tables])  # a token no language knows: 0 in each
+        parts.append((smashed, digit_freq(token) if smashed != token else 1.0))
+    if not parts:
+        return tuple([0.0 for _ in tables])
+    return tuple([_combined(freqs, parts) for freqs in tables])
+
+
+def _combined(freqs: dict[str, float], parts: list[tuple[str, float]]) -> float:
+    """The value of a word of several tokens, (smashed token, digit factor) each, as wordfreq's
+    _word_frequency combines them."""
+    one_over = 0.0
+    for smashed, factor in parts:
         freq = freqs.get(smashed)
         if freq is None:
             return 0.0
-        if smashed != token:
-            freq *= digit_freq(token)
+        if factor != 1.0:
+            freq *= factor
         one_over += 1.0 / freq
-    freq = 1.0 / one_over
+    return _zipf_value(1.0 / one_over)
+
+
+def _alone(freq: float | None) -> float:
+    """The value of a word that is its only token, with table frequency `freq` (None: absent)."""
+    if freq is None:
+        return 0.0
+    value = _ALONE.get(freq)
+    if value is None:  # the arithmetic of zipf's loop for one token
+        value = _ALONE[freq] = _zipf_value(1.0 / (1.0 / freq))
+    return value
+
+
+def _zipf_value(freq: float) -> float:
+    """wordfreq's zipf_frequency from a word's combined frequency."""
     leading_zeroes = math.floor(-math.log(freq, 10))
     return round(math.log(round(freq, leading_zeroes + 3), 10) + 9, 2)

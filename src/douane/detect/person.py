@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from douane.config import Config
-from douane.detect._names import Lexicon, load_lexicon
+from douane.detect._names import Lexicon, frequencies, load_lexicon
 from douane.detect._person_context import (
     LabelLines,
     LocalParts,
@@ -108,9 +108,11 @@ class BuiltinPersonDetector:
         return out
 
     def clear_cache(self) -> None:
-        """Forget analysed runs and tokens (benchmarks call this to measure a cold detector)."""
+        """Forget analysed runs and tokens, their word frequencies too (benchmarks call this to
+        measure a cold detector; the frequencies are shared by every detector)."""
         self._planner.clear()
         self._lent.clear()
+        frequencies.cache_clear()
 
     def _enumerate(self, text: str, out: list[Finding], rejected: list[tuple[int, int]]) -> None:
         """Add the bare name-like members of comma/and lists that hold a found name."""
