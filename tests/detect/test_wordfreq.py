@@ -123,3 +123,11 @@ def test_every_corpus_word_reads_as_wordfreq_reads_it() -> None:
                 assert value == expected, (word, lang)
             else:
                 assert value < _wordfreq.FLOOR, (word, lang)
+
+
+def test_smash_ascii_is_smash_numbers_on_letters_and_digits() -> None:
+    rng = random.Random(23)
+    alphabet = "0123456789abcxyzéü"
+    for _ in range(20_000):
+        token = "".join(rng.choices(alphabet, k=rng.randrange(1, 16)))
+        assert _wordfreq.smash_ascii(token) == smash_numbers(token), token

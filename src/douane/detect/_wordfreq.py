@@ -33,7 +33,7 @@ from pathlib import Path
 from wordfreq.numbers import digit_freq, smash_numbers
 from wordfreq.tokens import lossy_tokenize
 
-__all__ = ["FLOOR", "LANGS", "PLAIN_LETTERS", "TABLE", "zipf", "zipfs"]
+__all__ = ["FLOOR", "LANGS", "PLAIN_LETTERS", "TABLE", "smash_ascii", "zipf", "zipfs"]
 
 LANGS = ("de", "en", "fr")
 FLOOR = 2.3  # _names._WORD_MIN - _names._SPREAD: the lowest value a verdict depends on
@@ -82,21 +82,34 @@ def zipfs(word: str) -> tuple[float, ...]:
         return tuple([_alone(freqs.get(word)) for freqs in tables])
     # wordfreq treats German, English and French text alike (the same normal form and tokenizer,
     # no transliteration; tested), so one tokenization serves the three languages.
-    tokens = (
-        word.split("-") if _PARTS.fullmatch(word) is not None else lossy_tokenize(word, LANGS[0])
-    )
+    ascii_digits = _PARTS.fullmatch(word) is not None
+    tokens = word.split("-") if ascii_digits else lossy_tokenize(word, LANGS[0])
     parts = []
     for token in tokens:
         if not any(c.isdigit() for c in token):  # no digit (\d is narrower): nothing to smash
             parts.append((token, 1.0))
             continue
-        smashed = smash_numbers(token)
+        smashed = smash_ascii(token) if ascii_digits else smash_numbers(token)
         if all(smashed not in freqs for freqs in tables):
             return tuple([0.0 for _ in tables])  # a token no language knows: 0 in each
         parts.append((smashed, digit_freq(token) if smashed != token else 1.0))
     if not parts:
         return tuple([0.0 for _ in tables])
     return tuple([_combined(freqs, parts) for freqs in tables])
+
+
+def smash_ascii(token: str) -> str:
+    """wordfreq's smash_numbers for a token of letters and ASCII digits: every digit of a run
+    of two or more becomes 0 (its pattern, a digit then digits, dots or commas, meets no dot or
+    comma here), without a regex callback per run."""
+    chars = list(token)
+    last = len(chars) - 1
+    for i in range(len(chars)):
+        if "0" <= chars[i] <= "9" and (
+            (i > 0 and "0" <= token[i - 1] <= "9") or (i < last and "0" <= token[i + 1] <= "9")
+        ):
+            chars[i] = "0"
+    return "".join(chars)
 
 
 def _combined(freqs: dict[str, float], parts: list[tuple[str, float]]) -> float:
