@@ -11,7 +11,9 @@ STAMP  := $(VENV)/.installed
 # (as root); elsewhere the build leaves that module out and the rules run on google-re2.
 $(STAMP): pyproject.toml setup.py $(wildcard src/douane/detect/*.py src/douane/detect/*.c*)
 	test -f /usr/include/re2/re2.h || ! command -v apt-get >/dev/null || [ "$$(id -u)" != 0 ] \
-		|| apt-get install -y -qq libre2-dev >/dev/null || echo "libre2-dev not installed"
+		|| apt-get install -y -qq libre2-dev >/dev/null \
+		|| (apt-get update -qq && apt-get install -y -qq libre2-dev >/dev/null) \
+		|| echo "libre2-dev not installed: the rules run on google-re2"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
