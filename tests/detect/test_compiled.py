@@ -74,6 +74,14 @@ def test_runs_come_from_the_c_scanner_unless_pure(pure: bool, finder: str, tmp_p
     assert finder in python("-c", code, pure=pure, cwd=tmp_path).stdout
 
 
+@pytest.mark.parametrize(
+    ("pure", "function"), [(False, "built-in function shannon_entropy"), (True, "entropy_bits")]
+)
+def test_entropy_is_counted_in_c_unless_pure(pure: bool, function: str, tmp_path: Path) -> None:
+    code = "from douane.detect import validators; print(validators._entropy_bits)"
+    assert function in python("-c", code, pure=pure, cwd=tmp_path).stdout
+
+
 @pytest.mark.parametrize(("pure", "matcher"), [(False, "_rulescan"), (True, "PythonMatcher")])
 def test_rules_run_on_the_re2_extension_unless_pure(
     pure: bool, matcher: str, tmp_path: Path

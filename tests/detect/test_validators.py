@@ -6,6 +6,7 @@ import ipaddress
 import random
 import re
 from collections import Counter
+from collections.abc import Callable
 from math import log2
 
 import phonenumbers
@@ -21,8 +22,9 @@ from stdnum.iso7064 import mod_11_10
 from stdnum.nl import bsn as nl_bsn
 
 from douane.detect import validators
+from douane.detect._entropy import shannon_entropy as c_entropy
 from douane.detect._phone_intl import parse_plain_international
-from douane.detect.validators import VALIDATORS, shannon_entropy
+from douane.detect.validators import VALIDATORS, entropy_bits, shannon_entropy
 
 
 @pytest.mark.parametrize(
@@ -75,18 +77,31 @@ def test_entropy_orders_random_above_repetitive() -> None:
     assert shannon_entropy("Zr8kQ2xL9mN4pV7t") > 3.5
 
 
-def test_entropy_is_the_textbook_sum_bit_for_bit() -> None:
-    """Thresholds compare floats: the fast count must add the same terms in the same order."""
+def _textbook(value: str) -> float:
+    total = 0.0
+    for count in Counter(value).values():
+        p = count / len(value)
+        total -= p * log2(p)
+    return total
+
+
+@pytest.mark.parametrize("bits", [entropy_bits, c_entropy], ids=["python", "c"])
+def test_entropy_is_the_textbook_sum_bit_for_bit(bits: Callable[[str], float]) -> None:
+    """Thresholds compare floats: both counts must add the same terms in the same order."""
     rng = random.Random(13)
-    alphabet = "aab0123456789ABCDEFxyz+/=_-é😀"
+    alphabet = "aab0123456789ABCDEFxyz+/=_-é😀\u0100\uffff"
     for _ in range(20_000):
         value = "".join(rng.choices(alphabet, k=rng.randrange(1, 80)))
-        counts = Counter(value)
-        expected = 0.0
-        for count in counts.values():
-            p = count / len(value)
-            expected -= p * log2(p)
-        assert shannon_entropy(value) == expected, value
+        assert bits(value) == _textbook(value), value
+    many = "".join(map(chr, range(32, 5000))) * 3  # thousands of distinct characters
+    assert bits(many) == _textbook(many)
+    assert bits("") == 0.0
+    assert shannon_entropy("aab") == bits("aab")
+
+
+def test_c_entropy_takes_only_str() -> None:
+    with pytest.raises(TypeError):
+        c_entropy(b"abc")  # type: ignore[arg-type]
 
 
 # The fast IBAN and phone paths must agree with the libraries they shortcut, value for value.

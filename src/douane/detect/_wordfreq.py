@@ -78,7 +78,8 @@ def zipf(word: str, lang: int) -> float:
 def zipfs(word: str) -> tuple[float, ...]:
     """zipf(word, lang) for every language of LANGS, in order."""
     tables = _tables()
-    if _PLAIN_WORD.fullmatch(word) is not None:  # its only token, itself (module docstring)
+    # its only token, itself (module docstring); ASCII letters alone are told by str methods
+    if (word.isascii() and word.isalpha() and word.islower()) or _PLAIN_WORD.fullmatch(word):
         return tuple([_alone(freqs.get(word)) for freqs in tables])
     # wordfreq treats German, English and French text alike (the same normal form and tokenizer,
     # no transliteration; tested), so one tokenization serves the three languages.

@@ -1,0 +1,3 @@
+__all__ = ["shannon_entropy"]
+
+def shannon_entropy(text: str, /) -> float: ...
