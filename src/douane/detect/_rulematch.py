@@ -9,13 +9,13 @@ tests/detect/test_rulematch.py holds both to one result.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Sequence
 from typing import Any, Protocol
 
 import re2
 
 from douane.detect._matching import UNANCHORED
+from douane.detect._native import native
 
 __all__ = ["PythonMatcher", "RuleMatcher", "RuleSpec", "rule_matcher"]
 
@@ -89,16 +89,12 @@ def rule_matcher(rules: Sequence[RuleSpec], rule_max_mem: int, set_max_mem: int)
     links, may be an older release that rejects newer syntax (`(?<name>…)`): then the rules
     run on google-re2 too, finding the same, only slower.
     """
-    if not os.environ.get("DOUANE_PURE_PYTHON"):
+    native_matcher = native("_rulescan", "RuleMatcher")
+    if native_matcher is not None:
         try:
-            from douane.detect._rulescan import RuleMatcher as Native
-        except ImportError:  # built without RE2's headers or a C++ compiler
-            pass
+            matcher: RuleMatcher = native_matcher(rules, rule_max_mem, set_max_mem)
+        except ValueError as exc:
+            _log.warning("rules run on google-re2: the system's RE2 rejects %s", exc)
         else:
-            try:
-                native: RuleMatcher = Native(rules, rule_max_mem, set_max_mem)
-            except ValueError as exc:
-                _log.warning("rules run on google-re2: the system's RE2 rejects %s", exc)
-            else:
-                return native
+            return matcher
     return PythonMatcher(rules, rule_max_mem, set_max_mem)

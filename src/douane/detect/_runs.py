@@ -7,10 +7,10 @@ is not built or DOUANE_PURE_PYTHON is set. tests/detect/test_runs.py holds both 
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 
+from douane.detect._native import native
 from douane.detect._person_kinds import UPPER
 
 __all__ = ["PARTICLES", "RUN_PATTERN", "find_runs"]
@@ -39,13 +39,10 @@ def regex_runs(text: str) -> list[tuple[int, int]]:
 
 
 def _finder() -> Callable[[str], list[tuple[int, int]]]:
-    if os.environ.get("DOUANE_PURE_PYTHON"):
+    finder = native("_runscan", "RunFinder")
+    if finder is None:
         return regex_runs
-    try:
-        from douane.detect._runscan import RunFinder
-    except ImportError:  # built without a C compiler
-        return regex_runs
-    find: Callable[[str], list[tuple[int, int]]] = RunFinder(CAPITALS, PARTICLES).find
+    find: Callable[[str], list[tuple[int, int]]] = finder(CAPITALS, PARTICLES).find
     return find
 
 

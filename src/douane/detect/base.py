@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import fields
 from typing import Protocol, runtime_checkable
 
+from douane.detect._native import native
 from douane.types import Finding, FindingType, Level
 
 __all__ = ["TYPE_PRIORITY", "Detector", "finding_factory", "python_finding_factory"]
@@ -60,17 +60,13 @@ def finding_factory(
     slots of a bare instance directly (~0.1 µs); without it (or with DOUANE_PURE_PYTHON), the
     slots are set through their descriptors (~0.7 µs). The same object either way.
     """
-    if not os.environ.get("DOUANE_PURE_PYTHON"):
-        try:
-            from douane.detect._findings import FindingMaker
-        except ImportError:  # built without a C compiler
-            pass
-        else:
-            maker: Callable[[int, int, float], Finding] = FindingMaker(
-                Finding, _FINDING_FIELDS, type_, level, detector, label
-            )
-            return maker
-    return python_finding_factory(type_, level, detector, label)
+    finding_maker = native("_findings", "FindingMaker")
+    if finding_maker is None:
+        return python_finding_factory(type_, level, detector, label)
+    maker: Callable[[int, int, float], Finding] = finding_maker(
+        Finding, _FINDING_FIELDS, type_, level, detector, label
+    )
+    return maker
 
 
 def python_finding_factory(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import operator
-import os
 import re
 from collections.abc import Callable
 from functools import cache, lru_cache
@@ -20,6 +19,7 @@ from stdnum.exceptions import InvalidComponent, ValidationError
 from stdnum.fr import nir as fr_nir
 from stdnum.it import codicefiscale as it_cf
 
+from douane.detect._native import native
 from douane.detect._phone_intl import parse_plain_international
 from douane.detect._phone_regions import valid_in_regions
 
@@ -336,19 +336,7 @@ def entropy_bits(value: str) -> float:
     return total
 
 
-def _entropy_function() -> Callable[[str], float]:
-    if not os.environ.get("DOUANE_PURE_PYTHON"):
-        try:
-            from douane.detect._entropy import shannon_entropy as native
-        except ImportError:  # built without a C compiler
-            pass
-        else:
-            function: Callable[[str], float] = native
-            return function
-    return entropy_bits
-
-
-_entropy_bits = _entropy_function()
+_entropy_bits: Callable[[str], float] = native("_entropy", "shannon_entropy") or entropy_bits
 
 
 @lru_cache(maxsize=16_384)
