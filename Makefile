@@ -27,8 +27,9 @@ run: install  ## the gateway on the embedded defaults (SQLite) with the built-in
 demo: install  ## one request end to end: what the client sent, what the provider received
 	$(BIN)/douane demo
 
-lint: install  ## ruff everywhere; mypy --strict but on setup.py (setuptools ships no types)
+lint: install  ## ruff (checks and format) everywhere; mypy --strict but on setup.py (setuptools ships no types)
 	$(BIN)/ruff check src tests bench setup.py
+	$(BIN)/ruff format --check src tests bench setup.py
 	$(BIN)/mypy src tests bench
 
 # Coverage needs the pure sources (DOUANE_PURE_PYTHON=1). The detection tests and the SDK replay

@@ -85,8 +85,10 @@ def corpus_quality(corpus: Path) -> None:
     for line in (corpus / "dev.jsonl").read_text().splitlines():
         rec = json.loads(line)
         text = rec["text"]
-        gold = {t: [(s["start"], s["end"]) for s in rec["spans"] if s["type"] == t]
-                for t in ("CODENAME", "PROTECTED_EXCERPT")}
+        gold = {
+            t: [(s["start"], s["end"]) for s in rec["spans"] if s["type"] == t]
+            for t in ("CODENAME", "PROTECTED_EXCERPT")
+        }
         pred_cn = [(f.start, f.end) for f in codenames.scan(text)]
         cn["pred"] += len(pred_cn)
         cn["correct"] += sum(any(_overlaps(p, g) for g in gold["CODENAME"]) for p in pred_cn)
@@ -105,12 +107,16 @@ def corpus_quality(corpus: Path) -> None:
             ex["chars"] += g[1] - g[0]
             ex["covered"] += len(covered & set(range(*g)))
     p, r = cn["correct"] / max(cn["pred"], 1), cn["found"] / max(cn["gold"], 1)
-    print(f"CODENAME: precision {p:.4f} recall {r:.4f} F1 {2 * p * r / (p + r):.4f} "
-          f"({cn['gold']} gold spans, {cn['pred']} predicted)")
-    print(f"PROTECTED_EXCERPT (>= 25 words): recall {ex['found'] / ex['gold']:.4f} "
-          f"({ex['found']}/{ex['gold']}), span coverage {ex['covered'] / ex['chars']:.4f}, "
-          f"false-positive records {ex['fp_records']}/{ex['clean']} "
-          f"({ex['fp_records'] / ex['clean']:.2%})")
+    print(
+        f"CODENAME: precision {p:.4f} recall {r:.4f} F1 {2 * p * r / (p + r):.4f} "
+        f"({cn['gold']} gold spans, {cn['pred']} predicted)"
+    )
+    print(
+        f"PROTECTED_EXCERPT (>= 25 words): recall {ex['found'] / ex['gold']:.4f} "
+        f"({ex['found']}/{ex['gold']}), span coverage {ex['covered'] / ex['chars']:.4f}, "
+        f"false-positive records {ex['fp_records']}/{ex['clean']} "
+        f"({ex['fp_records'] / ex['clean']:.2%})"
+    )
 
 
 def main() -> None:
@@ -118,10 +124,15 @@ def main() -> None:
     parser.add_argument("--steps", default="100,1000,10000", help="cumulative document counts")
     parser.add_argument("--words", type=int, default=950, help="words per document")
     parser.add_argument("--prompts", type=int, default=40, help="prompts scanned per step")
-    parser.add_argument("--protect", default="{}",
-                        help="YAML mapping of protect settings, e.g. '{kgram: 5}'")
-    parser.add_argument("--corpus", type=Path, default=None,
-                        help="score the dev corpus in this folder instead of benchmarking")
+    parser.add_argument(
+        "--protect", default="{}", help="YAML mapping of protect settings, e.g. '{kgram: 5}'"
+    )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help="score the dev corpus in this folder instead of benchmarking",
+    )
     args = parser.parse_args()
     if args.corpus is not None:
         corpus_quality(args.corpus)
@@ -161,9 +172,11 @@ def main() -> None:
     files = sorted(docs_dir.iterdir())
     done = 0
     register_total = 0.0
-    print("| documents | MB registered | register s (step) | register s (total) | load s "
-          "| index MB (RAM) | DB MB | scan ms median | scan ms p95 | excerpts found "
-          "| false alarms |")
+    print(
+        "| documents | MB registered | register s (step) | register s (total) | load s "
+        "| index MB (RAM) | DB MB | scan ms median | scan ms p95 | excerpts found "
+        "| false alarms |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for target in steps:
         t = time.perf_counter()
@@ -189,12 +202,16 @@ def main() -> None:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         db_mb = (work / "bench.db").stat().st_size / 1e6
         mb = sum(f.stat().st_size for f in files[:target]) / 1e6
-        print(f"| {target} | {mb:.1f} | {step_s:.1f} | {register_total:.1f} | {load_s:.2f} "
-              f"| {det.index.nbytes / 1e6:.1f} | {db_mb:.1f} | {statistics.median(times):.2f} "
-              f"| {times[int(0.95 * (len(times) - 1))]:.2f} | {found}/{(len(prompts) + 1) // 2} "
-              f"| {false}/{len(prompts) // 2} |")
-    print(f"peak RSS {_rss_mb():.0f} MB; prompts: {args.prompts}, ~400-440 words each, "
-          f"half carry a 40-word excerpt of a registered document")
+        print(
+            f"| {target} | {mb:.1f} | {step_s:.1f} | {register_total:.1f} | {load_s:.2f} "
+            f"| {det.index.nbytes / 1e6:.1f} | {db_mb:.1f} | {statistics.median(times):.2f} "
+            f"| {times[int(0.95 * (len(times) - 1))]:.2f} | {found}/{(len(prompts) + 1) // 2} "
+            f"| {false}/{len(prompts) // 2} |"
+        )
+    print(
+        f"peak RSS {_rss_mb():.0f} MB; prompts: {args.prompts}, ~400-440 words each, "
+        f"half carry a 40-word excerpt of a registered document"
+    )
 
 
 if __name__ == "__main__":

@@ -219,7 +219,8 @@ def test_a_value_inside_another_value_is_not_a_second_column(tmp_path: Path) -> 
     assert list(det.scan("write to anna.schmidt@example.com")) == []
     text = "Anna Schmidt (anna.schmidt@example.com)"
     assert sorted(text[f.start : f.end] for f in det.scan(text)) == [
-        "Anna Schmidt", "anna.schmidt@example.com",
+        "Anna Schmidt",
+        "anna.schmidt@example.com",
     ]
 
 

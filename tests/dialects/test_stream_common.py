@@ -10,7 +10,7 @@ import pytest
 from douane.dialects._stream_common import dump
 
 _OBJECTS: list[Any] = [
-    {"choices": [{"delta": {"content": "Grüße, [PERSON_a3f] — \u2028 \"quoted\"\n"}}]},
+    {"choices": [{"delta": {"content": 'Grüße, [PERSON_a3f] — \u2028 "quoted"\n'}}]},
     {"n": 1, "f": 0.5, "big": 10**20, "neg": -3, "t": True, "none": None, "e": [], "o": {}},
     ["a", ["nested", {"k": "v"}]],
     "a bare string",

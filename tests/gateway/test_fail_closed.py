@@ -120,9 +120,7 @@ FAULTS = {
 }
 
 
-def test_without_a_fault_the_request_reaches_the_upstream(
-    tmp_path: Path, calls: list[str]
-) -> None:
+def test_without_a_fault_the_request_reaches_the_upstream(tmp_path: Path, calls: list[str]) -> None:
     """The control for the tests below: the same request, nothing broken, is forwarded."""
     for client in _client(tmp_path, calls):
         response = client.post(

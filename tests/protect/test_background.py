@@ -26,8 +26,9 @@ def _scan(tmp_path: Path, extra: str, text: str) -> list[str]:
     config = make_config(tmp_path, extra)
     store = make_store(config)
     doc = tmp_path / "memo.md"
-    doc.write_text(make_doc(1, 10) + "\n\n" + DISCLAIMER + "\n\n" + HOUSE_STYLE + "\n\n"
-                   + make_doc(2, 10))
+    doc.write_text(
+        make_doc(1, 10) + "\n\n" + DISCLAIMER + "\n\n" + HOUSE_STYLE + "\n\n" + make_doc(2, 10)
+    )
     register_paths(config, store, [doc], "memo", Level.SECRET)
     dets = {d.name: d for d in protect_detectors(config, make_engine(config.database))}
     return [f.label for f in dets["protected-excerpt"].scan(text)]

@@ -25,12 +25,15 @@ def test_add_list_remove_documents_and_tables(tmp_path: Path) -> None:
         (docs / f"memo{i}.md").write_text(make_doc(i))
     (tmp_path / "crm.csv").write_text("name,account\nAnna Schmidt,4711-0815\n")
     runner = CliRunner()
-    r = runner.invoke(protect_group, ["add", "--config", cfg, "--level", "secret",
-                                      "--label", "board", str(docs)])
+    r = runner.invoke(
+        protect_group, ["add", "--config", cfg, "--level", "secret", "--label", "board", str(docs)]
+    )
     assert r.exit_code == 0, r.output
     assert "Added 3 document(s)" in r.output
-    r = runner.invoke(protect_group, ["add-table", "--config", cfg, str(tmp_path / "crm.csv"),
-                                      "--columns", "name,account"])
+    r = runner.invoke(
+        protect_group,
+        ["add-table", "--config", cfg, str(tmp_path / "crm.csv"), "--columns", "name,account"],
+    )
     assert r.exit_code == 0 and "1 row(s)" in r.output
     r = runner.invoke(protect_group, ["list", "--config", cfg])
     assert r.exit_code == 0

@@ -33,7 +33,8 @@ def test_add_list_update_and_remove_documents(tmp_path: Path) -> None:
     assert store.add_documents([_doc("a2", "h1", Level.INTERNAL)]) == (0, 1)
     docs = store.list_documents()
     assert [(d.name, d.level, d.fingerprints) for d in docs] == [
-        ("a2", Level.INTERNAL, 3), ("b", Level.SECRET, 3),
+        ("a2", Level.INTERNAL, 3),
+        ("b", Level.SECRET, 3),
     ]
     loaded = {d.id: d for d in store.load_documents()}
     assert loaded[docs[0].id].fingerprints.tolist() == [3, 1, 2]
@@ -73,8 +74,9 @@ def test_no_plaintext_of_documents_or_cells_is_recoverable_from_the_database(
     texts = [make_doc(seed, 12) for seed in (11, 12, 13)]
     for i, text in enumerate(texts):
         (tmp_path / f"secret{i}.md").write_text(text)
-    register_paths(config, store, [tmp_path / f"secret{i}.md" for i in range(3)], None,
-                   Level.SECRET)
+    register_paths(
+        config, store, [tmp_path / f"secret{i}.md" for i in range(3)], None, Level.SECRET
+    )
     rows = [
         ("Anna Schmidt", "DE89370400440532013000"),
         ("Jean Dupont", "FR7630006000011234567890189"),

@@ -40,21 +40,29 @@ def protect_group() -> None:
 @protect_group.command("add")
 @config_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--level", type=_LEVELS, default="confidential", show_default=True,
-              help="Level of the findings these documents produce.")
-@click.option("--label", default=None,
-              help="Label the findings carry (default: each file's name without extension).")
+@click.option(
+    "--level",
+    type=_LEVELS,
+    default="confidential",
+    show_default=True,
+    help="Level of the findings these documents produce.",
+)
+@click.option(
+    "--label",
+    default=None,
+    help="Label the findings carry (default: each file's name without extension).",
+)
 def add(config_file: str | None, paths: tuple[Path, ...], level: str, label: str | None) -> None:
     """Fingerprint files (txt, md, source, PDF, DOCX); folders are read recursively."""
     config = load(config_file)
     store = _store(config)
     files = collect_files(paths)
-    columns = (TextColumn("fingerprinting"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
+    columns = (TextColumn("fingerprinting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("files", total=len(files))
-        report = register_paths(config, store, files, label, Level(level),
-                                progress=lambda n: bar.advance(task, n))
+        report = register_paths(
+            config, store, files, label, Level(level), progress=lambda n: bar.advance(task, n)
+        )
     click.echo(f"Added {report.added} document(s), updated {report.updated}.")
     for name in report.skipped:
         click.echo(f"Skipped (binary): {name}", err=True)
@@ -65,18 +73,26 @@ def add(config_file: str | None, paths: tuple[Path, ...], level: str, label: str
 @protect_group.command("add-table")
 @config_option
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--columns", required=True,
-              help="Comma-separated CSV columns to protect, e.g. name,account.")
-@click.option("--level", type=_LEVELS, default="confidential", show_default=True,
-              help="Level of the findings this table produces.")
+@click.option(
+    "--columns", required=True, help="Comma-separated CSV columns to protect, e.g. name,account."
+)
+@click.option(
+    "--level",
+    type=_LEVELS,
+    default="confidential",
+    show_default=True,
+    help="Level of the findings this table produces.",
+)
 @click.option("--label", default=None, help="Label the findings carry (default: file name).")
-def add_table(config_file: str | None, file: Path, columns: str, level: str,
-              label: str | None) -> None:
+def add_table(
+    config_file: str | None, file: Path, columns: str, level: str, label: str | None
+) -> None:
     """Protect rows of a CSV table: values of one row in a prompt are flagged."""
     config = load(config_file)
     names = [c.strip() for c in columns.split(",") if c.strip()]
-    new, rows = register_table(config, _store(config), file, names, label or file.stem,
-                               Level(level))
+    new, rows = register_table(
+        config, _store(config), file, names, label or file.stem, Level(level)
+    )
     verb = "Added" if new else "Updated"
     click.echo(f"{verb} table {file.name}: {rows} row(s), columns {', '.join(names)}.")
 
@@ -88,13 +104,25 @@ def list_protected(config_file: str | None) -> None:
     store = _store(load(config_file))
     table = Table("kind", "id", "name", "label", "level", "size", "added")
     for d in store.list_documents():
-        table.add_row("document", str(d.id), d.name, d.label, d.level.value,
-                      f"{d.words} words, {d.fingerprints} fingerprints",
-                      d.created_at.strftime("%Y-%m-%d %H:%M"))
+        table.add_row(
+            "document",
+            str(d.id),
+            d.name,
+            d.label,
+            d.level.value,
+            f"{d.words} words, {d.fingerprints} fingerprints",
+            d.created_at.strftime("%Y-%m-%d %H:%M"),
+        )
     for t in store.list_tables():
-        table.add_row("table", str(t.id), t.name, t.label, t.level.value,
-                      f"{t.rows} rows, columns {','.join(t.columns)}",
-                      t.created_at.strftime("%Y-%m-%d %H:%M"))
+        table.add_row(
+            "table",
+            str(t.id),
+            t.name,
+            t.label,
+            t.level.value,
+            f"{t.rows} rows, columns {','.join(t.columns)}",
+            t.created_at.strftime("%Y-%m-%d %H:%M"),
+        )
     Console().print(table)
 
 
@@ -102,10 +130,12 @@ def list_protected(config_file: str | None) -> None:
 @config_option
 @click.argument("items", nargs=-1)
 @click.option("--label", default=None, help="Remove everything registered with this label.")
-@click.option("--table", "tables", is_flag=True,
-              help="ITEMS name tables (ids or paths) instead of documents.")
-def remove(config_file: str | None, items: tuple[str, ...], label: str | None,
-           tables: bool) -> None:
+@click.option(
+    "--table", "tables", is_flag=True, help="ITEMS name tables (ids or paths) instead of documents."
+)
+def remove(
+    config_file: str | None, items: tuple[str, ...], label: str | None, tables: bool
+) -> None:
     """Remove documents (or, with --table, tables) by id or registered path."""
     if not items and label is None:
         raise BadRequest("name at least one id or path, or give --label")

@@ -86,9 +86,7 @@ class _Index:
 
     __slots__ = ("found_end", "found_start", "runs", "starts")
 
-    def __init__(
-        self, found: Sequence[tuple[int, int]], runs: Sequence[tuple[int, int]]
-    ) -> None:
+    def __init__(self, found: Sequence[tuple[int, int]], runs: Sequence[tuple[int, int]]) -> None:
         self.runs = runs
         self.starts = [run[0] for run in runs]
         self.found_start = {s: (s, e, True) for s, e in found}

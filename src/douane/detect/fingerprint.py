@@ -77,7 +77,10 @@ class ProtectedExcerptDetector:
         return [(run[0], run[-1] + self._k - 1, len(run), doc)]
 
     def _merge(
-        self, clusters: list[tuple[int, int, int, int]], text: str, starts: list[int],
+        self,
+        clusters: list[tuple[int, int, int, int]],
+        text: str,
+        starts: list[int],
         ends: list[int],
     ) -> list[Finding]:
         """Union overlapping clusters (documents sharing text); the span takes the highest level."""
@@ -100,8 +103,15 @@ class ProtectedExcerptDetector:
             level = max((self.index.docs[d].level for d in docs), key=lambda lv: lv.rank)
             score = _STRONG if n >= 2 * self._min else _WEAK
             findings.append(
-                Finding(starts[first], ends[last], FindingType.PROTECTED_EXCERPT, level,
-                        self.name, score, label=self.index.docs[best].label)
+                Finding(
+                    starts[first],
+                    ends[last],
+                    FindingType.PROTECTED_EXCERPT,
+                    level,
+                    self.name,
+                    score,
+                    label=self.index.docs[best].label,
+                )
             )
         return findings
 
@@ -109,7 +119,7 @@ class ProtectedExcerptDetector:
 def _breaks(text: str, left: int, right: int) -> bool:
     """A paragraph break or sentence end between two words stops the extension of a span."""
     gap = text[left:right]
-    return "\n\n" in gap or any(c in gap for c in ".!?:;\"«»„“”")
+    return "\n\n" in gap or any(c in gap for c in '.!?:;"«»„“”')
 
 
 def _extend_left(text: str, starts: list[int], ends: list[int], first: int, reach: int) -> int:
@@ -175,8 +185,17 @@ class ExactDataDetector:
                 continue
             t = self.index.tables[table]
             for start, end, _ in kept:
-                findings.add(Finding(start, end, FindingType.PROTECTED_EXCERPT, t.level,
-                                     self.name, _STRONG, label=t.label))
+                findings.add(
+                    Finding(
+                        start,
+                        end,
+                        FindingType.PROTECTED_EXCERPT,
+                        t.level,
+                        self.name,
+                        _STRONG,
+                        label=t.label,
+                    )
+                )
         return sorted(findings, key=lambda f: (f.start, f.end))
 
     def _may_start(self, words: list[str], i: int) -> bool:

@@ -37,4 +37,3 @@ def douane_headers(prepared: Prepared) -> dict[str, str]:
             f"{kind}={count}" for kind, count in sorted(prepared.masked_counts.items())
         )
     return headers
-

@@ -160,6 +160,10 @@ class TableIndex:
             if v == MISS:
                 out.append([])
                 continue
-            out.append([CellRef(int(r) >> 40, (int(r) >> 16) & 0xFFFFFF, int(r) & 0xFFFF)
-                        for r in self._postings.expand(v)])
+            out.append(
+                [
+                    CellRef(int(r) >> 40, (int(r) >> 16) & 0xFFFFFF, int(r) & 0xFFFF)
+                    for r in self._postings.expand(v)
+                ]
+            )
         return out

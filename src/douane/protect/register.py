@@ -88,8 +88,13 @@ def register_paths(
             report.skipped.append(str(path))
         else:
             doc = fingerprint_document(
-                text, str(path.resolve()), label or path.stem, level, hasher,
-                config.protect.window, secret,
+                text,
+                str(path.resolve()),
+                label or path.stem,
+                level,
+                hasher,
+                config.protect.window,
+                secret,
             )
             if doc.fingerprints.size == 0:
                 report.too_short.append(str(path))

@@ -236,12 +236,20 @@ class ProtectStore:
     def list_documents(self) -> list[DocumentInfo]:
         """Registered documents, oldest first."""
         t = protected_documents
-        cols = (t.c.id, t.c.name, t.c.label, t.c.level, t.c.words,
-                sa.func.length(t.c.fingerprints), t.c.created_at)
+        cols = (
+            t.c.id,
+            t.c.name,
+            t.c.label,
+            t.c.level,
+            t.c.words,
+            sa.func.length(t.c.fingerprints),
+            t.c.created_at,
+        )
         with self._begin() as conn:
             rows = conn.execute(sa.select(*cols).order_by(t.c.id)).all()
-        return [DocumentInfo(r[0], r[1], r[2], Level(r[3]), r[4], (r[5] or 0) // 8, r[6])
-                for r in rows]
+        return [
+            DocumentInfo(r[0], r[1], r[2], Level(r[3]), r[4], (r[5] or 0) // 8, r[6]) for r in rows
+        ]
 
     def list_tables(self) -> list[TableInfo]:
         """Registered tables, oldest first."""
@@ -249,21 +257,26 @@ class ProtectStore:
         cols = (t.c.id, t.c.name, t.c.label, t.c.level, t.c.columns, t.c.rows, t.c.created_at)
         with self._begin() as conn:
             rows = conn.execute(sa.select(*cols).order_by(t.c.id)).all()
-        return [TableInfo(r[0], r[1], r[2], Level(r[3]), tuple(r[4].split(",")), r[5], r[6])
-                for r in rows]
+        return [
+            TableInfo(r[0], r[1], r[2], Level(r[3]), tuple(r[4].split(",")), r[5], r[6])
+            for r in rows
+        ]
 
-    def remove_documents(self, *, ids: Sequence[int] = (), names: Sequence[str] = (),
-                         label: str | None = None) -> int:
+    def remove_documents(
+        self, *, ids: Sequence[int] = (), names: Sequence[str] = (), label: str | None = None
+    ) -> int:
         """Delete documents by id, name or label; returns how many were deleted."""
         return self._remove(protected_documents, ids, names, label)
 
-    def remove_tables(self, *, ids: Sequence[int] = (), names: Sequence[str] = (),
-                      label: str | None = None) -> int:
+    def remove_tables(
+        self, *, ids: Sequence[int] = (), names: Sequence[str] = (), label: str | None = None
+    ) -> int:
         """Delete tables by id, name or label; returns how many were deleted."""
         return self._remove(protected_tables, ids, names, label)
 
-    def _remove(self, t: sa.Table, ids: Sequence[int], names: Sequence[str],
-                label: str | None) -> int:
+    def _remove(
+        self, t: sa.Table, ids: Sequence[int], names: Sequence[str], label: str | None
+    ) -> int:
         conds: list[sa.ColumnElement[bool]] = []
         if ids:
             conds.append(t.c.id.in_(list(ids)))
@@ -286,14 +299,30 @@ class ProtectStore:
     def load_tables(self) -> list[StoredTable]:
         """Every table's cell hashes, for building the in-memory index."""
         t = protected_tables
-        cols = (t.c.id, t.c.label, t.c.level, t.c.columns, t.c.cell_hashes, t.c.cell_rows,
-                t.c.cell_columns, t.c.value_lengths, t.c.value_prefixes)
+        cols = (
+            t.c.id,
+            t.c.label,
+            t.c.level,
+            t.c.columns,
+            t.c.cell_hashes,
+            t.c.cell_rows,
+            t.c.cell_columns,
+            t.c.value_lengths,
+            t.c.value_prefixes,
+        )
         with self._begin() as conn:
             rows = conn.execute(sa.select(*cols)).all()
         return [
-            StoredTable(r[0], r[1], Level(r[2]), tuple(r[3].split(",")), _u64(r[4]),
-                        np.frombuffer(r[5], dtype="<u4").astype(np.int64),
-                        np.frombuffer(r[6], dtype="<u2").astype(np.int64),
-                        np.frombuffer(r[7], dtype="<u2").astype(np.int64), _u64(r[8]))
+            StoredTable(
+                r[0],
+                r[1],
+                Level(r[2]),
+                tuple(r[3].split(",")),
+                _u64(r[4]),
+                np.frombuffer(r[5], dtype="<u4").astype(np.int64),
+                np.frombuffer(r[6], dtype="<u2").astype(np.int64),
+                np.frombuffer(r[7], dtype="<u2").astype(np.int64),
+                _u64(r[8]),
+            )
             for r in rows
         ]
