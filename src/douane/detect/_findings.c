@@ -60,18 +60,13 @@ static int FindingMaker_init(FindingMaker *self, PyObject *args, PyObject *kwds)
         self->offset[i] = slot_offset((PyTypeObject *)cls, PyTuple_GET_ITEM(fields, i));
         if (self->offset[i] < 0) return -1;
     }
-    PyObject *zero = PyLong_FromLong(0);
-    if (zero == NULL) return -1;
-    self->fixed[SEGMENT] = zero;
-    Py_INCREF(cls);
-    self->cls = (PyTypeObject *)cls;
-    PyObject *values[] = {[TYPE] = type, [LEVEL] = level, [DETECTOR] = detector, [LABEL] = label};
-    for (int i = TYPE; i <= LABEL; i++) {
-        if (i != SCORE && i != SEGMENT) {
-            Py_INCREF(values[i]);
-            self->fixed[i] = values[i];
-        }
-    }
+    self->fixed[SEGMENT] = PyLong_FromLong(0);
+    if (self->fixed[SEGMENT] == NULL) return -1;
+    self->cls = (PyTypeObject *)Py_NewRef(cls);
+    self->fixed[TYPE] = Py_NewRef(type);
+    self->fixed[LEVEL] = Py_NewRef(level);
+    self->fixed[DETECTOR] = Py_NewRef(detector);
+    self->fixed[LABEL] = Py_NewRef(label);
     return 0;
 }
 

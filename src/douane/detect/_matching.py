@@ -1,17 +1,12 @@
-"""Run RE2 on UTF-8 bytes once per text and map byte offsets back to str offsets.
+"""Map byte offsets of a text's UTF-8 bytes back to str offsets.
 
-The google-re2 wrapper re-encodes the text on every call; with dozens of rules per prompt that
-dominated scan time. We encode once, call the compiled program directly (`regexp.Match(UNANCHORED,
-data, pos, end)`) and convert offsets only for the spans we report.
+The rules run on the UTF-8 bytes, encoded once per text (`_rulematch`); offsets are converted
+only for the spans reported.
 """
 
 from __future__ import annotations
 
-import re2
-
-__all__ = ["UNANCHORED", "EncodedText"]
-
-UNANCHORED = re2._Anchor.UNANCHORED
+__all__ = ["EncodedText"]
 
 
 class EncodedText:

@@ -14,13 +14,13 @@ from typing import Any, Protocol
 
 import re2
 
-from douane.detect._matching import UNANCHORED
 from douane.detect._native import native
 
 __all__ = ["PythonMatcher", "RuleMatcher", "RuleSpec", "rule_matcher"]
 
 _log = logging.getLogger(__name__)
 
+_UNANCHORED = re2._Anchor.UNANCHORED
 # What a matcher needs of one rule: (pattern, reported group, deny group or -1, the pattern
 # the combined Set pass looks for: the rule's prefilter, else the pattern itself).
 RuleSpec = tuple[str, int, int, str]
@@ -69,7 +69,7 @@ class PythonMatcher:
         for pos, end in windows:
             # a search from the end could only find an empty match, never reported
             while pos < end:
-                spans = match(UNANCHORED, data, pos, end)
+                spans = match(_UNANCHORED, data, pos, end)
                 m_start, m_end = spans[0]
                 if m_start < 0:
                     break
