@@ -6,6 +6,7 @@ import random
 
 import pytest
 from tests.corpora import corpus_texts
+from wordfreq import numbers as wordfreq_numbers
 from wordfreq import zipf_frequency
 from wordfreq.language_info import get_language_info
 from wordfreq.numbers import smash_numbers
@@ -13,6 +14,7 @@ from wordfreq.tokens import lossy_tokenize
 
 from douane.detect import _names, _person_kinds, _wordfreq
 from douane.detect._names import DATA_DIR
+from douane.detect._zipf import Zipf
 
 _WORDS = [
     "test", "konto", "bitte", "koch", "butte", "meister", "straße", "strasse", "über", "les",
@@ -111,6 +113,19 @@ def test_hyphens_split_plain_words_into_their_tokens() -> None:
         assert lossy_tokenize(word, _wordfreq.LANGS[0]) == word.split("-"), word
 
 
+def test_sharp_s_folds_and_underscores_join() -> None:
+    """The premise of the C path's wider alphabet: on words of plain letters, ß and digits,
+    hyphens or underscores between, wordfreq's tokens are the parts between the hyphens, ß
+    case-folded to ss."""
+    rng = random.Random(31)
+    pieces = ["a", "zz", "é", "ß", "1", "42", "2024", "ł", "x9"]
+    for _ in range(20_000):
+        word = rng.choice(pieces)
+        for _ in range(rng.randrange(4)):
+            word += rng.choice("-_") + rng.choice(pieces)
+        assert lossy_tokenize(word, "de") == word.replace("ß", "ss").split("-"), word
+
+
 def test_every_corpus_word_reads_as_wordfreq_reads_it() -> None:
     """All paths of zipfs (plain, hyphenated, digits, apostrophes, other scripts) on real text."""
     words = {w.strip(".,;:!?()[]{}\"'«»").lower() for t in corpus_texts(600) for w in t.split()}
@@ -131,3 +146,79 @@ def test_smash_ascii_is_smash_numbers_on_letters_and_digits() -> None:
     for _ in range(20_000):
         token = "".join(rng.choices(alphabet, k=rng.randrange(1, 16)))
         assert _wordfreq.smash_ascii(token) == smash_numbers(token), token
+
+
+def _c_zipf() -> Zipf:
+    return Zipf(
+        _wordfreq._tables(),
+        _wordfreq.PLAIN_LETTERS,
+        wordfreq_numbers.DIGIT_FREQS,
+        wordfreq_numbers.YEAR_LOG_PEAK,
+        wordfreq_numbers.NOT_YEAR_PROB,
+        wordfreq_numbers.REFERENCE_YEAR,
+        wordfreq_numbers.PLATEAU_WIDTH,
+    )
+
+
+def _c_path_words() -> list[str]:
+    """Table words, every year alone and in codes, digit runs of every length, random words of
+    plain letters, digits and hyphens, and words the C path must leave to Python."""
+    rng = random.Random(29)
+    words = [w for table in _wordfreq._tables() for w in list(table)[::13]]
+    alphabet = "abcdefghijklmnopqrstuvwxyzäöüéèçłøß_0123456789-"
+    words += ["".join(rng.choices(alphabet, k=rng.randrange(1, 15))) for _ in range(60_000)]
+    for year in range(10_000):
+        words += [f"{year:04d}", f"q{year:04d}", f"sr-{year:04d}-{rng.randrange(100_000)}"]
+    for length in range(1, 30):
+        words += ["1" * length, "b" + "7" * length, "x-" + "0" * length, "9" + "0" * length]
+    words += ["", "-", "a-", "-a", "a--b", "ß", "l'homme", "ÉTIENNE", "étienne", "h2o", "a00", "_"]
+    return [*words, "-".join(["ab"] * 40), "x" * 5000, "der-2024", "fr76", "a2c-75018-86"]
+
+
+def test_the_c_path_gives_the_python_paths_values() -> None:
+    zipf = _c_zipf()
+    handled = 0
+    for word in _c_path_words():
+        values = zipf.zipfs(word)
+        if values is None:
+            continue
+        handled += 1
+        assert values == _wordfreq.python_zipfs(word), word
+    assert handled > 100_000
+
+
+def test_the_c_path_takes_plain_words_and_codes_and_leaves_the_rest() -> None:
+    zipf = _c_zipf()
+    for word in ["müller", "go-live", "sr-2025-34724", "q3", "a00", "straße", "db_url", "ß-1"]:
+        assert zipf.zipfs(word) is not None, word
+    # a tokenizer's case (apostrophe, capitals, other scripts, stray separators), an empty word,
+    # a digit run past 10**22 (Benford's division stops being exact), too many parts or letters
+    leave = ["l'homme", "Müller", "дом", "a--b", "-a", "a-", "_a", "a_-b", "", "1" * 24]
+    leave.append("x" * 5000)
+    leave.append("-".join(["ab"] * 40))
+    for word in leave:
+        assert zipf.zipfs(word) is None, word
+
+
+def test_zipfs_takes_the_c_path_unless_pure() -> None:
+    import os
+
+    assert (_wordfreq._native_zipfs() is None) == bool(os.environ.get("DOUANE_PURE_PYTHON"))
+
+
+def test_the_c_path_rejects_bad_arguments() -> None:
+    zipf = _c_zipf()
+    with pytest.raises(TypeError):
+        zipf.zipfs(b"bytes")  # type: ignore[arg-type]
+    tables = _wordfreq._tables()
+    numbers = (wordfreq_numbers.DIGIT_FREQS, -1.9, 0.1, 2019, 20)
+    with pytest.raises(ValueError, match="one dict per language"):
+        Zipf(tables[:2], "ab", *numbers)
+    with pytest.raises(TypeError, match="dicts"):
+        Zipf(({}, {}, []), "ab", *numbers)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="plain letters"):
+        Zipf(tables, "a-", *numbers)
+    with pytest.raises(ValueError, match="10 values"):
+        Zipf(tables, "ab", [0.1] * 9, *numbers[1:])
+    with pytest.raises(RuntimeError, match="not initialised"):
+        Zipf.__new__(Zipf).zipfs("a")
