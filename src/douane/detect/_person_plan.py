@@ -12,7 +12,6 @@ from typing import NamedTuple
 
 from douane.detect._names import Lexicon
 from douane.detect._person_kinds import (
-    INITIAL,
     TAIL_KINDS,
     bare,
     decide,
@@ -231,7 +230,7 @@ def _plan(
     for names, (_, _, _, with_cue, alone, anywhere) in scored:
         index, last, _ = names[-1]
         stop = offsets[index] + len(last)
-        end = stop if INITIAL.match(last) else offsets[index] + len(facts[index][1])
+        end = stop if is_initial(last) else offsets[index] + len(facts[index][1])
         start = offsets[names[0][0]]
         candidates.append(_new(Candidate, (start, stop, end, with_cue, alone, anywhere)))
     words = tuple([tok for _, tok, kind in readings[0] if kind != "particle"])

@@ -26,6 +26,7 @@ typedef struct {
     Py_UCS4 ncapital;
     int nparticles;
     char particles[MAX_PARTICLES][MAX_PARTICLE_LEN + 1];
+    size_t particle_len[MAX_PARTICLES];
 } RunFinder;
 
 static inline int is_word(Py_UCS4 ch) {
@@ -76,16 +77,17 @@ static int append_span(PyObject *out, Py_ssize_t start, Py_ssize_t end) {
     /* After the particle at k and its blanks, or k when no particle starts there. */             \
     static Py_ssize_t NAME##_particle(const RunFinder *self, const CHAR *s, Py_ssize_t k,         \
                                       Py_ssize_t n) {                                             \
-        char word[MAX_PARTICLE_LEN + 1];                                                          \
+        char word[MAX_PARTICLE_LEN];                                                              \
         Py_ssize_t m = k;                                                                         \
         while (m < n && m - k < MAX_PARTICLE_LEN && s[m] >= 'a' && s[m] <= 'z') {                 \
             word[m - k] = (char)s[m];                                                             \
             m++;                                                                                  \
         }                                                                                         \
         if (m == k || m >= n || !is_blank(s[m])) return k; /* also: longer than any particle */   \
-        word[m - k] = '\0';                                                                       \
+        size_t size = (size_t)(m - k);                                                            \
         for (int i = 0; i < self->nparticles; i++) {                                              \
-            if (strcmp(word, self->particles[i]) == 0) {                                          \
+            if (self->particle_len[i] == size && self->particles[i][0] == word[0] &&              \
+                memcmp(word, self->particles[i], size) == 0) {                                    \
                 while (m < n && is_blank(s[m])) m++;                                              \
                 return m;                                                                         \
             }                                                                                     \
@@ -189,6 +191,7 @@ static int RunFinder_init(RunFinder *self, PyObject *args, PyObject *kwds) {
             return -1;
         }
         memcpy(self->particles[i], word, (size_t)size + 1);
+        self->particle_len[i] = (size_t)size;
     }
     PyMem_Free(self->capital);
     self->capital = table;

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from douane.config import Config
 from douane.detect._linebound import line_bound
@@ -108,7 +108,7 @@ class RuleDetector:
                 if plan.ascii_keywords and lowered_bytes is None:
                     lowered_bytes = _ascii_lowered(text, data)
                 if plan.ascii_keywords and lowered_bytes:
-                    if not _has_keyword(plan.ascii_keywords, lowered_bytes):
+                    if not _has_ascii_keyword(plan.ascii_keywords, lowered_bytes):
                         continue
                 else:
                     if lowered is None:
@@ -173,8 +173,14 @@ def _ascii_lowered(text: str, data: bytes) -> bytes:
     return data.lower()
 
 
-def _has_keyword(keywords: Iterable[object], text: Container[object]) -> bool:
+def _has_keyword(keywords: Iterable[str], text: str) -> bool:
     return any(keyword in text for keyword in keywords)  # compiled to a plain loop
+
+
+def _has_ascii_keyword(keywords: tuple[bytes, ...], data: bytes) -> bool:
+    """_has_keyword on bytes. `in` would first try the keyword as an int (`65 in b"A"`) and
+    raise and clear a TypeError for each one; find() searches at once."""
+    return any(data.find(keyword) >= 0 for keyword in keywords)
 
 
 def _matcher(rules: Sequence[Rule]) -> RuleMatcher:
