@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+import os
+import random
 
-from douane.detect._names import load_lexicon
+import pytest
+from tests.corpora import corpus_texts
+
+from douane.detect._facts import FactFinder
+from douane.detect._names import DATA_DIR, frequencies, load_lexicon
 from douane.detect._person_kinds import classify
-from douane.detect._person_plan import Planner
+from douane.detect._person_plan import KINDS, Planner, fact_finder_args
+from douane.detect._runs import CAPITALS
 
 _TOKENS = [
     *("Anna", "Anna,", "Anna's", "Noor.", "Al", "Hans-Uwe", "Maria-Luise", "Konto", "Koch"),
@@ -34,3 +40,61 @@ def test_plans_are_cached_and_cleared() -> None:
     assert planner.plan("Anna Schmidt") is plan and "Anna Schmidt" in planner.plans
     planner.clear()
     assert not planner.plans
+
+
+def _fact_tokens() -> list[str]:
+    """The corpora's words, the name lists (as written, in capitals, with a dot, possessive),
+    random hyphenations, every cue word, and edge cases."""
+    lex = load_lexicon()
+    tokens = {w for text in corpus_texts() for w in text.split()}
+    for name in ("first_names.txt", "last_names.txt"):
+        words = (DATA_DIR / name).read_text(encoding="utf-8").split()
+        tokens.update(words)
+        tokens.update(w.upper() for w in words[::5])
+        tokens.update(w + "." for w in words[::7])
+        tokens.update(w + "’s" for w in words[::11])
+    rng = random.Random(37)
+    words = sorted(tokens)
+    tokens.update(f"{rng.choice(words)}-{rng.choice(words)}" for _ in range(20_000))
+    for cue in lex.honorifics | lex.greetings | lex.roles | lex.org_words | lex.not_names:
+        tokens.update((cue, cue + ".", cue.upper()))
+    tokens.update(lex.particles)
+    tokens.update(["A.", "A.\n", "Ö.", "M", "Me", "", "-", "Anna--B", "Anna-", "-Anna", "Y2K"])
+    return sorted(tokens)
+
+
+def test_the_c_fact_finder_gives_the_python_facts() -> None:
+    lex = load_lexicon()
+    planner = Planner(lex)
+    finder = FactFinder(*fact_finder_args(lex, lex.greetings | lex.roles)).facts
+    tokens = _fact_tokens()
+    assert len(tokens) > 150_000
+    for token in tokens:
+        assert finder(token) == planner.python_facts(token), token
+
+
+def test_planners_take_the_c_facts_unless_pure() -> None:
+    planner = Planner(load_lexicon())
+    assert (planner._native_facts is None) == bool(os.environ.get("DOUANE_PURE_PYTHON"))
+    assert planner.facts("Anna,") == planner.python_facts("Anna,") == ("first", "Anna", False, 0)
+
+
+def test_the_c_fact_finder_rejects_bad_arguments() -> None:
+    lex = load_lexicon()
+    sets = (lex.first,) * 9
+    thresholds = (3.4, 4.5, 3.5, 1.2, 4.8)
+    with pytest.raises(ValueError, match="9 sets, 12 kinds and 5 thresholds"):
+        FactFinder(sets[:8], KINDS, CAPITALS, frequencies, thresholds)
+    with pytest.raises(TypeError, match="frozensets"):
+        FactFinder((set(),) * 9, KINDS, CAPITALS, frequencies, thresholds)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="callable"):
+        FactFinder(sets, KINDS, CAPITALS, None, thresholds)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="below U\\+0250"):
+        FactFinder(sets, KINDS, "Ω", frequencies, thresholds)
+    finder = FactFinder(sets, KINDS, CAPITALS, lambda word: (1.0,), thresholds)  # type: ignore[arg-type,return-value]
+    with pytest.raises(TypeError, match="high, low"):
+        finder.facts("Zzyzxqk")
+    with pytest.raises(TypeError, match="needs a str"):
+        finder.facts(3)  # type: ignore[arg-type]
+    with pytest.raises(RuntimeError, match="not initialised"):
+        FactFinder.__new__(FactFinder).facts("Anna")

@@ -43,9 +43,9 @@ def test_values_at_or_above_the_floor_are_wordfreqs(lang: int) -> None:
 
 
 def test_no_threshold_looks_below_the_floor() -> None:
-    lowest = _names._WORD_MIN - _names._SPREAD  # the spread test, above Zipf 3.5
+    lowest = _names.WORD_MIN - _names.SPREAD  # the spread test, above Zipf 3.5
     assert lowest >= _wordfreq.FLOOR - 1e-9
-    thresholds = (_person_kinds.COMMON, _person_kinds.CAPS_COMMON, _names._FUNCTION_WORD)
+    thresholds = (_person_kinds.COMMON, _person_kinds.CAPS_COMMON, _names.FUNCTION_WORD)
     assert min(thresholds) >= _wordfreq.FLOOR
 
 

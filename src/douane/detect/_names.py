@@ -11,19 +11,23 @@ from douane.detect._wordfreq import zipf, zipfs
 
 __all__ = [
     "DATA_DIR",
+    "FUNCTION_WORD",
+    "SPREAD",
+    "WORD_MIN",
     "Lexicon",
     "frequencies",
     "is_language_word",
     "language_word",
     "load_lexicon",
+    "uncached_frequencies",
     "word_frequency",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-_WORD_MIN = 3.5
-_SPREAD = 1.2
+WORD_MIN = 3.5
+SPREAD = 1.2
 # So frequent in one language that it is a function word there (Bitte, Les, Can), whatever else.
-_FUNCTION_WORD = 4.8
+FUNCTION_WORD = 4.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +78,7 @@ class Lexicon:
             return all(self.is_weak(part, top) for part in word.split("-") if part)
         if not is_language_word(word):
             return False
-        if word_frequency(word) >= _FUNCTION_WORD:
+        if word_frequency(word) >= FUNCTION_WORD:
             return True
         return word not in top
 
@@ -87,10 +91,12 @@ class Lexicon:
         return len(parts) > 1 and all(p in self.last or p in self.first for p in parts)
 
 
-@lru_cache(maxsize=200_000)
-def frequencies(token: str) -> tuple[float, float]:
+def uncached_frequencies(token: str) -> tuple[float, float]:
     """Highest and lowest Zipf frequency of the lower-cased token in German, English, French
-    (wordfreq's values; one below Zipf 2.3 may read as 0, which changes no verdict here)."""
+    (wordfreq's values; one below Zipf 2.3 may read as 0, which changes no verdict here).
+
+    `frequencies` is this with a cache; the C fact finder (`_facts`) asks each word once per
+    token, and the planner keeps the token's facts."""
     values = zipfs(token.lower())
     high = low = values[0]
     for value in values:  # a compiled loop: max() and min() are calls into the interpreter
@@ -99,6 +105,9 @@ def frequencies(token: str) -> tuple[float, float]:
         elif value < low:
             low = value
     return high, low
+
+
+frequencies = lru_cache(maxsize=200_000)(uncached_frequencies)
 
 
 def word_frequency(token: str) -> float:
@@ -116,7 +125,7 @@ def is_language_word(token: str) -> bool:
 
 def language_word(high: float, low: float) -> bool:
     """is_language_word() from the token's `frequencies`."""
-    return high >= _WORD_MIN and high - low >= _SPREAD
+    return high >= WORD_MIN and high - low >= SPREAD
 
 
 def _lines(name: str) -> frozenset[str]:

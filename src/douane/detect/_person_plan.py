@@ -8,10 +8,14 @@ no token that can begin a name, rejects them before any look at their context.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
-from douane.detect._names import Lexicon
+from douane.detect._names import FUNCTION_WORD, SPREAD, WORD_MIN, Lexicon, uncached_frequencies
+from douane.detect._native import native
 from douane.detect._person_kinds import (
+    CAPS_COMMON,
+    COMMON,
     TAIL_KINDS,
     bare,
     decide,
@@ -21,8 +25,17 @@ from douane.detect._person_kinds import (
     takes_tail,
     word_kind,
 )
+from douane.detect._runs import CAPITALS
 
-__all__ = ["Candidate", "Plan", "Planner", "TokenFacts"]
+__all__ = [
+    "KINDS",
+    "Candidate",
+    "FactFinderArgs",
+    "Plan",
+    "Planner",
+    "TokenFacts",
+    "fact_finder_args",
+]
 
 _MAX_NAME_TOKENS = 5
 _ARTICLE_PARTICLES = frozenset({"der", "den", "des", "dem"})
@@ -43,6 +56,12 @@ _COMMON_BY_KIND = {
 }
 _MISSING = object()
 _new = tuple.__new__  # builds a named tuple without the Python-level __new__ call
+# Every kind, in the order the C fact finder (`_facts`) takes their names.
+KINDS = (
+    "particle", "initial", "other", "caps", "capsw", "first", "wfirst", "last", "wlast",
+    "common", "shared", "unknown",
+)  # fmt: skip
+_FactFinder = native("_facts", "FactFinder")
 # The kinds _names takes as the first token of a name (particles, `other` and tail kinds not).
 _LONE_NAME_KINDS = frozenset({"first", "wfirst", "last", "wlast", "caps", "initial", "unknown"})
 
@@ -50,6 +69,13 @@ _LONE_NAME_KINDS = frozenset({"first", "wfirst", "last", "wlast", "caps", "initi
 # What one token is, independent of its neighbours: (kind, bare form, company word, role at the
 # head of a run). A plain tuple: one is made for every distinct token.
 TokenFacts = tuple[str, str, bool, int]
+FactFinderArgs = tuple[
+    tuple[frozenset[str], ...],
+    tuple[str, ...],
+    str,
+    Callable[[str], tuple[float, float]],
+    tuple[float, ...],
+]
 
 
 class Candidate(NamedTuple):
@@ -86,6 +112,7 @@ class Planner:
         self._facts: dict[str, TokenFacts] = {}
         self._scores: dict[tuple[tuple[str, ...], bool, bool], Candidate] = {}
         self._greeting_words = lexicon.greetings | lexicon.roles
+        self._native_facts = _fact_finder(lexicon, self._greeting_words)
 
     def clear(self) -> None:
         self.plans.clear()
@@ -115,6 +142,13 @@ class Planner:
         return self._facts.get(token) or self._new_facts(token)
 
     def _new_facts(self, token: str) -> TokenFacts:
+        native_facts = self._native_facts
+        facts = native_facts(token) if native_facts is not None else self.python_facts(token)
+        self._facts[token] = facts
+        return facts
+
+    def python_facts(self, token: str) -> TokenFacts:
+        """A token's facts, not cached: the definition (`_facts` is the same in C)."""
         lex = self._lex
         word = bare(token)
         initial = len(token) <= 3 and is_initial(token)
@@ -135,8 +169,7 @@ class Planner:
             role = SKIP
         else:
             role = NAME
-        facts = self._facts[token] = (kind, word, word in lex.org_words, role)
-        return facts
+        return (kind, word, word in lex.org_words, role)
 
     def _analyse(self, run: str) -> Plan | None:
         tokens = run.split()
@@ -198,6 +231,24 @@ class Planner:
         # An initial has no lone plan, so the name ends with the bare word.
         candidate = _new(Candidate, (0, len(token), len(word), with_cue, alone, anywhere))
         return _new(Plan, (False, False, cue_only, cue_helps, (candidate,), (token,)))
+
+
+def fact_finder_args(lex: Lexicon, greetings: frozenset[str]) -> FactFinderArgs:
+    """The arguments of `_facts.FactFinder` for `lex`: its sets, the kinds' names, the capitals
+    of an initial, the frequencies function and the thresholds of `word_kind` and `_names`."""
+    sets = (
+        lex.first, lex.last, lex.top_first, lex.top_last, lex.honorifics, lex.org_words,
+        lex.particles, lex.not_names, greetings,
+    )  # fmt: skip
+    thresholds = (COMMON, CAPS_COMMON, WORD_MIN, SPREAD, FUNCTION_WORD)
+    return sets, KINDS, CAPITALS, uncached_frequencies, thresholds
+
+
+def _fact_finder(lex: Lexicon, greetings: frozenset[str]) -> Callable[[str], TokenFacts] | None:
+    """`_facts.FactFinder(...).facts` for `lex`, or None where the extension is not built."""
+    if _FactFinder is None:
+        return None
+    return _FactFinder(*fact_finder_args(lex, greetings)).facts  # type: ignore[no-any-return]
 
 
 def _plan(

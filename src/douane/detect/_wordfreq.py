@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 LANGS = ("de", "en", "fr")
-FLOOR = 2.3  # _names._WORD_MIN - _names._SPREAD: the lowest value a verdict depends on
+FLOOR = 2.3  # _names.WORD_MIN - _names.SPREAD: the lowest value a verdict depends on
 TABLE = Path(__file__).resolve().parent.parent / "data" / "word_frequencies.tsv.gz"
 # Lower-case Latin letters that NFC and casefold leave alone (not ß, ſ, µ, ŉ): a word made of
 # them alone is one token, itself, with no digit to smash.

@@ -1,0 +1,444 @@
+/* Token facts of the PERSON planner in C: Planner.python_facts, the same answers.
+ *
+ * A token met for the first time got its facts (kind, bare form, company word, role at the head
+ * of a run) from ~10,000 instructions of compiled Python: a dozen set look-ups, str methods
+ * called through the interpreter, and three to five cached frequency look-ups, each a call
+ * through functools.lru_cache. That was a sixth of a cold scan. Here the same decisions run as
+ * plain C over the same frozensets; a word's frequencies are asked once per token from
+ * `_names.uncached_frequencies` (the planner keeps each token's facts, so a cache there would
+ * only cost), and title-casing is left to str.title.
+ *
+ * `FactFinder(sets, kinds, capitals, frequencies, thresholds).facts(token)` gives the tuple
+ * `(kind, bare word, company word, role)`; the arguments are documented in
+ * `_person_plan._fact_finder`, which builds it. tests/detect/test_person_plan.py holds it to
+ * the Python definition on the corpora's tokens, the name lists and random tokens.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+/* The lexicon's sets, in the order FactFinder takes them. */
+enum { FIRST, LAST, TOP_FIRST, TOP_LAST, HONORIFICS, ORG_WORDS, PARTICLES, NOT_NAMES, GREETINGS,
+       NSETS };
+/* The kinds, in the order FactFinder takes their names. */
+enum { K_PARTICLE, K_INITIAL, K_OTHER, K_CAPS, K_CAPSW, K_FIRST, K_WFIRST, K_LAST, K_WLAST,
+       K_COMMON, K_SHARED, K_UNKNOWN, NKINDS };
+/* Roles (_person_plan.NAME, GREETING, HONORIFIC, SKIP). */
+enum { R_NAME, R_GREETING, R_HONORIFIC, R_SKIP };
+/* Thresholds, in the order FactFinder takes them (see _person_kinds and _names). */
+enum { T_COMMON, T_CAPS_COMMON, T_WORD_MIN, T_SPREAD, T_FUNCTION_WORD, NTHRESHOLDS };
+
+#define CAPITAL_LIMIT 0x250
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *sets[NSETS];
+    PyObject *kinds[NKINDS];
+    PyObject *frequencies; /* word -> (highest, lowest) Zipf value */
+    PyObject *roles[4];
+    PyObject *title; /* the method's name */
+    unsigned char capital[CAPITAL_LIMIT];
+    double thresholds[NTHRESHOLDS];
+} FactFinder;
+
+/* A word's highest and lowest frequency (_names.frequencies), asked once. */
+typedef struct {
+    int known;
+    double high, low;
+} Frequencies;
+
+static int contains(const FactFinder *self, int set, PyObject *word) {
+    return PySet_Contains(self->sets[set], word);
+}
+
+static int frequencies(FactFinder *self, PyObject *word, Frequencies *out) {
+    if (out->known) return 0;
+    PyObject *values = PyObject_CallOneArg(self->frequencies, word);
+    if (values == NULL) return -1;
+    if (!PyTuple_Check(values) || PyTuple_GET_SIZE(values) != 2) {
+        Py_DECREF(values);
+        PyErr_SetString(PyExc_TypeError, "frequencies must give a (high, low) tuple");
+        return -1;
+    }
+    out->high = PyFloat_AsDouble(PyTuple_GET_ITEM(values, 0));
+    out->low = PyFloat_AsDouble(PyTuple_GET_ITEM(values, 1));
+    Py_DECREF(values);
+    if (PyErr_Occurred()) return -1;
+    out->known = 1;
+    return 0;
+}
+
+/* str.isupper(), str.isalpha() */
+static int is_upper(PyObject *s) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    if (n == 1) return Py_UNICODE_ISUPPER(PyUnicode_READ(kind, data, 0));
+    int cased = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISLOWER(c) || Py_UNICODE_ISTITLE(c)) return 0;
+        if (!cased && Py_UNICODE_ISUPPER(c)) cased = 1;
+    }
+    return cased;
+}
+
+static int is_alpha(PyObject *s) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    if (n == 0) return 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, i))) return 0;
+    }
+    return 1;
+}
+
+static int has_hyphen(PyObject *s) {
+    return PyUnicode_FindChar(s, '-', 0, PyUnicode_GET_LENGTH(s), 1) >= 0;
+}
+
+/* Every part between hyphens of s[from:] in `set` or `other` (-1: no second set). An empty part
+ * is in neither. Returns 1, 0 or -1 (error). */
+static int parts_in(const FactFinder *self, PyObject *s, Py_ssize_t from, int set, int other) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    for (Py_ssize_t start = from; start <= n;) {
+        Py_ssize_t end = PyUnicode_FindChar(s, '-', start, n, 1);
+        if (end == -2) return -1;
+        if (end < 0) end = n;
+        PyObject *part = PyUnicode_Substring(s, start, end);
+        if (part == NULL) return -1;
+        int found = contains(self, set, part);
+        if (found == 0 && other >= 0) found = contains(self, other, part);
+        Py_DECREF(part);
+        if (found <= 0) return found;
+        start = end + 1;
+    }
+    return 1;
+}
+
+/* Lexicon.is_first */
+static int is_first(const FactFinder *self, PyObject *word) {
+    int found = contains(self, FIRST, word);
+    if (found != 0) return found;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(word);
+    Py_ssize_t hyphen = PyUnicode_FindChar(word, '-', 0, n, 1);
+    if (hyphen == -2) return -1;
+    if (hyphen < 0 || hyphen == n - 1) return 0; /* no tail */
+    PyObject *head = PyUnicode_Substring(word, 0, hyphen);
+    if (head == NULL) return -1;
+    found = contains(self, FIRST, head);
+    Py_DECREF(head);
+    if (found <= 0) return found;
+    return parts_in(self, word, hyphen + 1, FIRST, NOT_NAMES);
+}
+
+/* word.title() in `set` */
+static int title_in(FactFinder *self, PyObject *word, int set) {
+    PyObject *title = PyObject_CallMethodNoArgs(word, self->title);
+    if (title == NULL) return -1;
+    int found = contains(self, set, title);
+    Py_DECREF(title);
+    return found;
+}
+
+/* Lexicon.is_last */
+static int is_last(FactFinder *self, PyObject *word) {
+    int found = contains(self, LAST, word);
+    if (found != 0) return found;
+    if (is_upper(word) && PyUnicode_GET_LENGTH(word) > 1) return title_in(self, word, LAST);
+    if (!has_hyphen(word)) return 0;
+    return parts_in(self, word, 0, LAST, FIRST);
+}
+
+/* _names.is_language_word from the word's frequencies */
+static int language_word(const FactFinder *self, const Frequencies *f) {
+    return f->high >= self->thresholds[T_WORD_MIN] &&
+           f->high - f->low >= self->thresholds[T_SPREAD];
+}
+
+/* Lexicon.is_weak */
+static int is_weak(FactFinder *self, PyObject *word, int top, Frequencies *f) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(word);
+    if (has_hyphen(word)) { /* every non-empty part weak */
+        for (Py_ssize_t start = 0; start <= n;) {
+            Py_ssize_t end = PyUnicode_FindChar(word, '-', start, n, 1);
+            if (end == -2) return -1;
+            if (end < 0) end = n;
+            if (end > start) {
+                PyObject *part = PyUnicode_Substring(word, start, end);
+                if (part == NULL) return -1;
+                Frequencies part_f = {0};
+                int weak = is_weak(self, part, top, &part_f);
+                Py_DECREF(part);
+                if (weak <= 0) return weak;
+            }
+            start = end + 1;
+        }
+        return 1;
+    }
+    if (frequencies(self, word, f) < 0) return -1;
+    if (!language_word(self, f)) return 0;
+    if (f->high >= self->thresholds[T_FUNCTION_WORD]) return 1;
+    int in_top = contains(self, top, word);
+    return in_top < 0 ? -1 : !in_top;
+}
+
+static int has_digit_or_underscore(PyObject *s) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == '_' || Py_UNICODE_ISDIGIT(c)) return 1;
+    }
+    return 0;
+}
+
+/* _person_kinds.word_kind: the kind's index, or -1 (error). */
+static int word_kind(FactFinder *self, PyObject *word, Frequencies *f) {
+    static const int never_names[] = {NOT_NAMES, ORG_WORDS, HONORIFICS};
+    for (int i = 0; i < 3; i++) {
+        int found = contains(self, never_names[i], word);
+        if (found != 0) return found < 0 ? -1 : K_OTHER;
+    }
+    if (!is_alpha(word) && has_digit_or_underscore(word)) return K_OTHER;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(word);
+    if (n > 1 && is_upper(word)) {
+        if (n > 2 && is_alpha(word)) {
+            if (frequencies(self, word, f) < 0) return -1;
+            if (f->high < self->thresholds[T_COMMON]) return K_CAPS;
+            int listed = title_in(self, word, LAST);
+            if (listed == 0) listed = title_in(self, word, FIRST);
+            if (listed != 0) return listed < 0 ? -1 : K_CAPS;
+            if (n > 3 && f->high < self->thresholds[T_CAPS_COMMON]) return K_CAPSW;
+        }
+        return K_OTHER;
+    }
+    int hyphen = has_hyphen(word);
+    int found = contains(self, FIRST, word);
+    if (found == 0 && hyphen) found = is_first(self, word);
+    if (found != 0) {
+        if (found < 0) return -1;
+        int weak = is_weak(self, word, TOP_FIRST, f);
+        return weak < 0 ? -1 : weak ? K_WFIRST : K_FIRST;
+    }
+    found = contains(self, LAST, word);
+    if (found == 0 && hyphen) found = is_last(self, word);
+    if (found != 0) {
+        if (found < 0) return -1;
+        int weak = is_weak(self, word, TOP_LAST, f);
+        return weak < 0 ? -1 : weak ? K_WLAST : K_LAST;
+    }
+    if (frequencies(self, word, f) < 0) return -1;
+    if (f->high >= self->thresholds[T_COMMON]) return language_word(self, f) ? K_COMMON : K_SHARED;
+    return K_UNKNOWN;
+}
+
+/* _person_kinds.bare: trailing punctuation and a possessive 's off. */
+static PyObject *bare(PyObject *token) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(token);
+    int kind = PyUnicode_KIND(token);
+    const void *data = PyUnicode_DATA(token);
+    Py_ssize_t end = n;
+    while (end > 0) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, end - 1);
+        if (c != '.' && c != ',' && c != ';' && c != ':' && c != '!' && c != '?' && c != ')' &&
+            c != '"' && c != '\'' && c != 0x2019) {
+            break;
+        }
+        end--;
+    }
+    if (end >= 2 && PyUnicode_READ(kind, data, end - 1) == 's') {
+        Py_UCS4 quote = PyUnicode_READ(kind, data, end - 2);
+        if (quote == '\'' || quote == 0x2019) end -= 2;
+    }
+    return PyUnicode_Substring(token, 0, end);
+}
+
+/* _person_kinds.is_initial: "A." (or "A.\n", as the regex's $ allows) */
+static int is_initial(const FactFinder *self, PyObject *token) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(token);
+    if (n < 2 || n > 3) return 0;
+    Py_UCS4 c = PyUnicode_READ_CHAR(token, 0);
+    return c < CAPITAL_LIMIT && self->capital[c] && PyUnicode_READ_CHAR(token, 1) == '.' &&
+           (n == 2 || PyUnicode_READ_CHAR(token, 2) == '\n');
+}
+
+static int is_one_of(PyObject *word, const char *a, const char *b) {
+    return PyUnicode_CompareWithASCIIString(word, a) == 0 ||
+           PyUnicode_CompareWithASCIIString(word, b) == 0;
+}
+
+/* is_common() as _new_facts asks it, by kind: the lists' verdict is known for these kinds. */
+static int common_by_kind(int kind) {
+    switch (kind) {
+        case K_FIRST: case K_WFIRST: case K_LAST: case K_WLAST: case K_UNKNOWN: return 0;
+        case K_COMMON: case K_SHARED: return 1;
+        default: return -1;
+    }
+}
+
+static int role_of(FactFinder *self, PyObject *word, int kind, int initial, Frequencies *f) {
+    int found = contains(self, GREETINGS, word);
+    if (found != 0) return found < 0 ? -1 : R_GREETING;
+    found = contains(self, HONORIFICS, word);
+    if (found < 0) return -1;
+    if (found && (is_one_of(word, "M", "Me") || !initial)) return R_HONORIFIC;
+    if (initial) return R_NAME;
+    found = contains(self, NOT_NAMES, word);
+    if (found != 0) return found < 0 ? -1 : R_SKIP;
+    int common = common_by_kind(kind);
+    if (common < 0) { /* _person_kinds.is_common */
+        int listed = is_first(self, word);
+        if (listed == 0) listed = is_last(self, word);
+        if (listed < 0) return -1;
+        if (listed) return R_NAME;
+        if (frequencies(self, word, f) < 0) return -1;
+        common = f->high >= self->thresholds[T_COMMON];
+    }
+    return common ? R_SKIP : R_NAME;
+}
+
+static PyObject *FactFinder_facts(FactFinder *self, PyObject *token) {
+    if (!PyUnicode_Check(token)) {
+        PyErr_SetString(PyExc_TypeError, "facts() needs a str");
+        return NULL;
+    }
+    if (self->frequencies == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "FactFinder was not initialised");
+        return NULL;
+    }
+    PyObject *word = bare(token);
+    if (word == NULL) return NULL;
+    Frequencies f = {0};
+    int initial = is_initial(self, token);
+    int kind = contains(self, PARTICLES, token);
+    if (kind > 0) kind = K_PARTICLE;
+    else if (kind == 0) kind = initial ? K_INITIAL : word_kind(self, word, &f);
+    int role = kind < 0 ? -1 : role_of(self, word, kind, initial, &f);
+    int org = role < 0 ? -1 : contains(self, ORG_WORDS, word);
+    if (org < 0) {
+        Py_DECREF(word);
+        return NULL;
+    }
+    PyObject *facts = PyTuple_New(4);
+    if (facts == NULL) {
+        Py_DECREF(word);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(facts, 0, Py_NewRef(self->kinds[kind]));
+    PyTuple_SET_ITEM(facts, 1, word);
+    PyTuple_SET_ITEM(facts, 2, Py_NewRef(org ? Py_True : Py_False));
+    PyTuple_SET_ITEM(facts, 3, Py_NewRef(self->roles[role]));
+    return facts;
+}
+
+static int FactFinder_init(FactFinder *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"sets", "kinds", "capitals", "frequencies", "thresholds", NULL};
+    PyObject *sets, *kinds, *capitals, *frequencies, *thresholds;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!UOO!", kwlist, &PyTuple_Type, &sets,
+                                     &PyTuple_Type, &kinds, &capitals, &frequencies, &PyTuple_Type,
+                                     &thresholds)) {
+        return -1;
+    }
+    if (PyTuple_GET_SIZE(sets) != NSETS || PyTuple_GET_SIZE(kinds) != NKINDS ||
+        PyTuple_GET_SIZE(thresholds) != NTHRESHOLDS) {
+        PyErr_Format(PyExc_ValueError, "FactFinder takes %d sets, %d kinds and %d thresholds",
+                     NSETS, NKINDS, NTHRESHOLDS);
+        return -1;
+    }
+    if (!PyCallable_Check(frequencies)) {
+        PyErr_SetString(PyExc_TypeError, "frequencies must be callable");
+        return -1;
+    }
+    for (int i = 0; i < NSETS; i++) {
+        if (!PyFrozenSet_Check(PyTuple_GET_ITEM(sets, i))) {
+            PyErr_SetString(PyExc_TypeError, "sets must be frozensets");
+            return -1;
+        }
+    }
+    for (int i = 0; i < NKINDS; i++) {
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(kinds, i))) {
+            PyErr_SetString(PyExc_TypeError, "kinds must be str");
+            return -1;
+        }
+    }
+    for (int i = 0; i < NTHRESHOLDS; i++) {
+        double value = PyFloat_AsDouble(PyTuple_GET_ITEM(thresholds, i));
+        if (value == -1.0 && PyErr_Occurred()) return -1;
+        self->thresholds[i] = value;
+    }
+    memset(self->capital, 0, sizeof self->capital);
+    for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(capitals); i++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(capitals, i);
+        if (c >= CAPITAL_LIMIT) {
+            PyErr_SetString(PyExc_ValueError, "capitals lie below U+0250");
+            return -1;
+        }
+        self->capital[c] = 1;
+    }
+    for (int i = 0; i < NSETS; i++) Py_XSETREF(self->sets[i], Py_NewRef(PyTuple_GET_ITEM(sets, i)));
+    for (int i = 0; i < NKINDS; i++) {
+        Py_XSETREF(self->kinds[i], Py_NewRef(PyTuple_GET_ITEM(kinds, i)));
+    }
+    for (int i = 0; i < 4; i++) {
+        PyObject *role = PyLong_FromLong(i);
+        if (role == NULL) return -1;
+        Py_XSETREF(self->roles[i], role);
+    }
+    Py_XSETREF(self->title, PyUnicode_InternFromString("title"));
+    if (self->title == NULL) return -1;
+    Py_XSETREF(self->frequencies, Py_NewRef(frequencies));
+    return 0;
+}
+
+static void FactFinder_dealloc(FactFinder *self) {
+    for (int i = 0; i < NSETS; i++) Py_CLEAR(self->sets[i]);
+    for (int i = 0; i < NKINDS; i++) Py_CLEAR(self->kinds[i]);
+    for (int i = 0; i < 4; i++) Py_CLEAR(self->roles[i]);
+    Py_CLEAR(self->title);
+    Py_CLEAR(self->frequencies);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyMethodDef FactFinder_methods[] = {
+    {"facts", (PyCFunction)FactFinder_facts, METH_O,
+     "(kind, bare word, company word, role) of a token, as Planner.python_facts."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject FactFinderType = {PyVarObject_HEAD_INIT(NULL, 0)};
+
+static struct PyModuleDef facts_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "douane.detect._facts",
+    .m_doc = "Token facts of the PERSON planner in C (see _person_plan.Planner.python_facts).",
+    .m_size = -1,
+};
+
+PyMODINIT_FUNC PyInit__facts(void) {
+    FactFinderType.tp_name = "douane.detect._facts.FactFinder";
+    FactFinderType.tp_basicsize = sizeof(FactFinder);
+    FactFinderType.tp_flags = Py_TPFLAGS_DEFAULT;
+    FactFinderType.tp_doc = "Token facts for one lexicon; see the module source.";
+    FactFinderType.tp_new = PyType_GenericNew;
+    FactFinderType.tp_init = (initproc)FactFinder_init;
+    FactFinderType.tp_dealloc = (destructor)FactFinder_dealloc;
+    FactFinderType.tp_methods = FactFinder_methods;
+    if (PyType_Ready(&FactFinderType) < 0) return NULL;
+    PyObject *module = PyModule_Create(&facts_module);
+    if (module == NULL) return NULL;
+    PyObject *all = Py_BuildValue("[s]", "FactFinder");
+    if (all == NULL || PyModule_AddObject(module, "__all__", all) < 0) {
+        Py_XDECREF(all);
+        Py_DECREF(module);
+        return NULL;
+    }
+    Py_INCREF(&FactFinderType);
+    if (PyModule_AddObject(module, "FactFinder", (PyObject *)&FactFinderType) < 0) {
+        Py_DECREF(&FactFinderType);
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}

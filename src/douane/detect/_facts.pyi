@@ -1,0 +1,14 @@
+from collections.abc import Callable
+
+__all__ = ["FactFinder"]
+
+class FactFinder:
+    def __init__(
+        self,
+        sets: tuple[frozenset[str], ...],
+        kinds: tuple[str, ...],
+        capitals: str,
+        frequencies: Callable[[str], tuple[float, float]],
+        thresholds: tuple[float, ...],
+    ) -> None: ...
+    def facts(self, token: str, /) -> tuple[str, str, bool, int]: ...
