@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 # The install compiles the detection modules (setup.py): a changed source needs a new build.
 # The rule matcher links RE2: its headers come from Debian's libre2-dev where apt can add them
 # (as root); elsewhere the build leaves that module out and the rules run on google-re2.
-$(STAMP): pyproject.toml setup.py $(wildcard src/douane/detect/*.py src/douane/detect/*.c*)
+$(STAMP): pyproject.toml setup.py $(wildcard src/douane/detect/*.py src/douane/detect/*.[ch]*)
 	test -f /usr/include/re2/re2.h || ! command -v apt-get >/dev/null || [ "$$(id -u)" != 0 ] \
 		|| apt-get install -y -qq libre2-dev >/dev/null \
 		|| (apt-get update -qq && apt-get install -y -qq libre2-dev >/dev/null) \

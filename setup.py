@@ -44,6 +44,7 @@ def _ext_modules() -> list[object]:
         Extension(
             f"douane.{module}",
             [_source(module, ".c")],
+            depends=[_MODULE_HEADER],
             libraries=["m"],
             extra_compile_args=["-O3", "-ffp-contract=off"],
         )
@@ -62,6 +63,7 @@ def _re2_modules(modules: list[str]) -> list[Extension]:
         Extension(
             f"douane.{module}",
             [_source(module, ".cpp")],
+            depends=[_MODULE_HEADER],
             language="c++",
             libraries=["re2"],
             extra_compile_args=["-O3", "-std=c++17"],
@@ -71,6 +73,7 @@ def _re2_modules(modules: list[str]) -> list[Extension]:
 
 
 _INCLUDE_DIRS = ("/usr/include", "/usr/local/include")
+_MODULE_HEADER = "src/douane/detect/_module.h"  # the import step all native modules share
 
 
 def _source(module: str, suffix: str) -> str:

@@ -10,6 +10,8 @@
 #include <Python.h>
 #include <math.h>
 
+#include "_module.h"
+
 /* Counts of the distinct characters of `text`, in order of first occurrence, found through an
  * open-addressing table of twice as many slots as characters (a power of two). */
 static PyObject *shannon_entropy(PyObject *module, PyObject *text) {
@@ -70,13 +72,5 @@ static struct PyModuleDef entropy_module = {
 };
 
 PyMODINIT_FUNC PyInit__entropy(void) {
-    PyObject *module = PyModule_Create(&entropy_module);
-    if (module == NULL) return NULL;
-    PyObject *all = Py_BuildValue("[s]", "shannon_entropy");
-    if (all == NULL || PyModule_AddObject(module, "__all__", all) < 0) {
-        Py_XDECREF(all);
-        Py_DECREF(module);
-        return NULL;
-    }
-    return module;
+    return douane_module(&entropy_module, NULL, "shannon_entropy");
 }

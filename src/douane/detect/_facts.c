@@ -16,6 +16,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include "_module.h"
+
 /* The lexicon's sets, in the order FactFinder takes them. */
 enum { FIRST, LAST, TOP_FIRST, TOP_LAST, HONORIFICS, ORG_WORDS, PARTICLES, NOT_NAMES, GREETINGS,
        NSETS };
@@ -425,20 +427,5 @@ PyMODINIT_FUNC PyInit__facts(void) {
     FactFinderType.tp_init = (initproc)FactFinder_init;
     FactFinderType.tp_dealloc = (destructor)FactFinder_dealloc;
     FactFinderType.tp_methods = FactFinder_methods;
-    if (PyType_Ready(&FactFinderType) < 0) return NULL;
-    PyObject *module = PyModule_Create(&facts_module);
-    if (module == NULL) return NULL;
-    PyObject *all = Py_BuildValue("[s]", "FactFinder");
-    if (all == NULL || PyModule_AddObject(module, "__all__", all) < 0) {
-        Py_XDECREF(all);
-        Py_DECREF(module);
-        return NULL;
-    }
-    Py_INCREF(&FactFinderType);
-    if (PyModule_AddObject(module, "FactFinder", (PyObject *)&FactFinderType) < 0) {
-        Py_DECREF(&FactFinderType);
-        Py_DECREF(module);
-        return NULL;
-    }
-    return module;
+    return douane_module(&facts_module, &FactFinderType, "FactFinder");
 }

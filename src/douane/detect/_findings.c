@@ -15,6 +15,8 @@
 #include <Python.h>
 #include <structmember.h>
 
+#include "_module.h"
+
 #define NFIELDS 8
 enum { START, END, TYPE, LEVEL, DETECTOR, SCORE, SEGMENT, LABEL };
 
@@ -130,20 +132,5 @@ static struct PyModuleDef findings_module = {
 };
 
 PyMODINIT_FUNC PyInit__findings(void) {
-    if (PyType_Ready(&FindingMakerType) < 0) return NULL;
-    PyObject *module = PyModule_Create(&findings_module);
-    if (module == NULL) return NULL;
-    PyObject *all = Py_BuildValue("[s]", "FindingMaker");
-    if (all == NULL || PyModule_AddObject(module, "__all__", all) < 0) {
-        Py_XDECREF(all);
-        Py_DECREF(module);
-        return NULL;
-    }
-    Py_INCREF(&FindingMakerType);
-    if (PyModule_AddObject(module, "FindingMaker", (PyObject *)&FindingMakerType) < 0) {
-        Py_DECREF(&FindingMakerType);
-        Py_DECREF(module);
-        return NULL;
-    }
-    return module;
+    return douane_module(&findings_module, &FindingMakerType, "FindingMaker");
 }

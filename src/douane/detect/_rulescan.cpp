@@ -20,6 +20,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include "_module.h"
+
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -254,25 +256,9 @@ PyMODINIT_FUNC PyInit__rulescan(void) {
     RuleMatcherType.tp_init = reinterpret_cast<initproc>(RuleMatcher_init);
     RuleMatcherType.tp_dealloc = reinterpret_cast<destructor>(RuleMatcher_dealloc);
     RuleMatcherType.tp_methods = RuleMatcher_methods;
-    if (PyType_Ready(&RuleMatcherType) < 0) return nullptr;
 
     module_def.m_name = "douane.detect._rulescan";
     module_def.m_doc = "The rule detector's RE2 Set and search loops (C++).";
     module_def.m_size = -1;
-    PyObject *module = PyModule_Create(&module_def);
-    if (module == nullptr) return nullptr;
-    PyObject *all = Py_BuildValue("[s]", "RuleMatcher");
-    if (all == nullptr || PyModule_AddObject(module, "__all__", all) < 0) {
-        Py_XDECREF(all);
-        Py_DECREF(module);
-        return nullptr;
-    }
-    Py_INCREF(&RuleMatcherType);
-    if (PyModule_AddObject(module, "RuleMatcher", reinterpret_cast<PyObject *>(&RuleMatcherType)) <
-        0) {
-        Py_DECREF(&RuleMatcherType);
-        Py_DECREF(module);
-        return nullptr;
-    }
-    return module;
+    return douane_module(&module_def, &RuleMatcherType, "RuleMatcher");
 }

@@ -17,6 +17,8 @@
 #include <Python.h>
 #include <string.h>
 
+#include "_module.h"
+
 #define MAX_PARTICLES 64
 #define MAX_PARTICLE_LEN 7
 
@@ -230,18 +232,5 @@ static struct PyModuleDef runscan_module = {
 };
 
 PyMODINIT_FUNC PyInit__runscan(void) {
-    if (PyType_Ready(&RunFinderType) < 0) return NULL;
-    PyObject *module = PyModule_Create(&runscan_module);
-    if (module == NULL) return NULL;
-    if (PyModule_AddObjectRef(module, "RunFinder", (PyObject *)&RunFinderType) < 0) {
-        Py_DECREF(module);
-        return NULL;
-    }
-    PyObject *all = Py_BuildValue("[s]", "RunFinder");
-    if (all == NULL || PyModule_AddObject(module, "__all__", all) < 0) {
-        Py_XDECREF(all);
-        Py_DECREF(module);
-        return NULL;
-    }
-    return module;
+    return douane_module(&runscan_module, &RunFinderType, "RunFinder");
 }

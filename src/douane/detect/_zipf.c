@@ -28,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "_module.h"
+
 #define LANGS 3
 #define PLAIN_LIMIT 0x250       /* every plain letter is below U+0250 */
 #define SHARP_S 0xDF            /* ß */
@@ -400,20 +402,5 @@ PyMODINIT_FUNC PyInit__zipf(void) {
     ZipfType.tp_init = (initproc)Zipf_init;
     ZipfType.tp_dealloc = (destructor)Zipf_dealloc;
     ZipfType.tp_methods = Zipf_methods;
-    if (PyType_Ready(&ZipfType) < 0) return NULL;
-    PyObject *module = PyModule_Create(&zipf_module);
-    if (module == NULL) return NULL;
-    PyObject *all = Py_BuildValue("[s]", "Zipf");
-    if (all == NULL || PyModule_AddObject(module, "__all__", all) < 0) {
-        Py_XDECREF(all);
-        Py_DECREF(module);
-        return NULL;
-    }
-    Py_INCREF(&ZipfType);
-    if (PyModule_AddObject(module, "Zipf", (PyObject *)&ZipfType) < 0) {
-        Py_DECREF(&ZipfType);
-        Py_DECREF(module);
-        return NULL;
-    }
-    return module;
+    return douane_module(&zipf_module, &ZipfType, "Zipf");
 }
