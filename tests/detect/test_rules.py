@@ -77,6 +77,32 @@ def test_markings_but_not_prose(detector: RuleDetector) -> None:
     assert marks == [("STRENG VERTRAULICH", "secret")]
 
 
+def test_the_digits_of_a_uuid_are_no_phone_number(detector: RuleDetector) -> None:
+    """`allowlist.within`: a phone match inside a UUID is dropped, one beside it is kept."""
+    uuids = [
+        "03012345-6789-4abc-8def-0123456789ab",  # the head reads as a German number
+        "0a1b2c3d-1234-5678-9abc-030123456789",  # the tail
+        "00491234-5678-4abc-8def-0123456789AB",  # an international prefix, capitals
+    ]
+    for uuid in uuids:
+        assert types_in(detector, f"request {uuid} failed") == []
+        text = f"request {uuid}, Tel. 0301 2345678 or +49 30 1234567"
+        assert types_in(detector, text) == [("PHONE", "+49 30 1234567"), ("PHONE", "0301 2345678")]
+    # a dashed number that only looks like a UUID's piece is still a number
+    assert types_in(detector, "Tel. 03012345-6789") == [("PHONE", "03012345-6789")]
+
+
+def test_within_patterns_must_compile(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    rule = _ticket_rule(tmp_path, "TCK-").read_text()
+    path.write_text(rule + "allowlist.within = ['(unclosed']\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"bad\.toml: ticket: regex does not compile under RE2"):
+        load_ruleset((str(path),))
+    path.write_text(rule + "allowlist.within = 'TCK'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"`allowlist\.within` must be a list of strings"):
+        load_ruleset((str(path),))
+
+
 def test_user_file_extends_and_disables(tmp_path: Path) -> None:
     user = tmp_path / "team.toml"
     user.write_text(

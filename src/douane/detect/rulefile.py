@@ -38,7 +38,7 @@ _RULE_KEYS = {
     "shrink",
     "prefilter",
 }
-_ALLOW_KEYS = {"regexes", "stopwords"}
+_ALLOW_KEYS = {"regexes", "stopwords", "within"}
 RULE_MAX_MEM = 64 << 20  # each rule's RE2 program and DFA cache (the detector's matcher too)
 _OPTIONS = re2.Options()
 _OPTIONS.max_mem = RULE_MAX_MEM
@@ -67,6 +67,7 @@ class Rule:
     deny_group: int = -1
     source: str = ""
     prefilter: Any = None  # RE2 regex the rule detector's combined pass looks for instead
+    within: tuple[Any, ...] = ()  # RE2 regexes: a match inside one of theirs is dropped
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +176,10 @@ def _build_rule(raw: dict[str, Any], source: str) -> Rule:
         deny_group=pattern.groupindex.get("deny", -1),
         source=source,
         prefilter=_compile(prefilter, source, rule_id, ignore_case) if prefilter else None,
+        within=tuple(
+            _compile(rx, source, rule_id)
+            for rx in _strings(allow.get("within"), source, rule_id, "allowlist.within")
+        ),
     )
 
 

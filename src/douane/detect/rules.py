@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from douane.config import Config
 from douane.detect._linebound import line_bound
@@ -16,6 +17,9 @@ from douane.types import Finding
 __all__ = ["RuleDetector", "check_examples", "rule_detectors"]
 
 _CONTEXT_WINDOW = 60
+# How far around a match `allowlist.within` looks for the longer token that holds it (a UUID
+# has 36 characters).
+_WITHIN_REACH = 64
 _CONTEXT_BOOST = 0.1
 _MAX_CUTS = 3
 _SET_MAX_MEM = 256 << 20  # the DFA cache of the combined Set; resets, never bails
@@ -46,6 +50,7 @@ class _Plan:
         "score",
         "stopwords",
         "type",
+        "within",
     )
 
     def __init__(self, rule: Rule) -> None:
@@ -62,6 +67,7 @@ class _Plan:
         self.context = rule.context if rule.score < 1.0 else ()
         self.boosted = round(min(1.0, rule.score + _CONTEXT_BOOST), 3)
         self.type, self.level, self.id = rule.type, rule.level, rule.id
+        self.within = tuple(p.finditer for p in rule.within)
         self.finding = finding_factory(rule.type, rule.level, "rules", rule.id)
         # every match, and so every prefilter match inside one, stays on one line
         self.line_bound = line_bound(rule.pattern.pattern) and (
@@ -238,6 +244,8 @@ def _keep(
             if length < 0:
                 continue
         start = b_start if encoded is None else encoded.char(b_start)
+        if plan.within and _inside(plan.within, text, start, start + length):
+            continue
         score = plan.score
         if context:
             window = text[max(0, start - _CONTEXT_WINDOW) : start].lower()
@@ -246,6 +254,18 @@ def _keep(
                     score = plan.boosted
                     break
         out.append(plan.finding(start, start + length, score))
+
+
+def _inside(
+    finders: tuple[Callable[[str, int, int], Iterable[Any]], ...], text: str, start: int, end: int
+) -> bool:
+    """Some match of one of the `within` patterns, near the span, holds all of it."""
+    low, high = max(0, start - _WITHIN_REACH), min(len(text), end + _WITHIN_REACH)
+    return any(
+        m.start() <= start and end <= m.end()
+        for finditer in finders
+        for m in finditer(text, low, high)
+    )
 
 
 def _valid_prefix(check: Callable[[str], bool], value: str, cuts: int) -> int:
