@@ -88,6 +88,8 @@ def test_the_digits_of_a_uuid_are_no_phone_number(detector: RuleDetector) -> Non
         assert types_in(detector, f"request {uuid} failed") == []
         text = f"request {uuid}, Tel. 0301 2345678 or +49 30 1234567"
         assert types_in(detector, text) == [("PHONE", "+49 30 1234567"), ("PHONE", "0301 2345678")]
+        text = f"Grüße – Anfrage {uuid} …, Tél. 0301 2345678"  # byte and character offsets differ
+        assert types_in(detector, text) == [("PHONE", "0301 2345678")]
     # a dashed number that only looks like a UUID's piece is still a number
     assert types_in(detector, "Tel. 03012345-6789") == [("PHONE", "03012345-6789")]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
 
 from douane.config import Config
 from douane.detect._linebound import line_bound
@@ -17,8 +16,8 @@ from douane.types import Finding
 __all__ = ["RuleDetector", "check_examples", "rule_detectors"]
 
 _CONTEXT_WINDOW = 60
-# How far around a match `allowlist.within` looks for the longer token that holds it (a UUID
-# has 36 characters).
+# How far (bytes) around a match `allowlist.within` looks for the longer token that holds it
+# (a UUID has 36).
 _WITHIN_REACH = 64
 _CONTEXT_BOOST = 0.1
 _MAX_CUTS = 3
@@ -51,6 +50,7 @@ class _Plan:
         "stopwords",
         "type",
         "within",
+        "within_count",
     )
 
     def __init__(self, rule: Rule) -> None:
@@ -67,7 +67,8 @@ class _Plan:
         self.context = rule.context if rule.score < 1.0 else ()
         self.boosted = round(min(1.0, rule.score + _CONTEXT_BOOST), 3)
         self.type, self.level, self.id = rule.type, rule.level, rule.id
-        self.within = tuple(p.finditer for p in rule.within)
+        self.within = _within_matcher(rule)
+        self.within_count = len(rule.within)
         self.finding = finding_factory(rule.type, rule.level, "rules", rule.id)
         # every match, and so every prefilter match inside one, stays on one line
         self.line_bound = line_bound(rule.pattern.pattern) and (
@@ -243,9 +244,13 @@ def _keep(
             length = _valid_prefix(check, value, plan.cuts)
             if length < 0:
                 continue
+        if plan.within is not None:
+            kept = (
+                length if encoded is None else len(value[:length].encode("utf-8", "surrogatepass"))
+            )
+            if _inside(plan.within, plan.within_count, data, b_start, b_start + kept):
+                continue
         start = b_start if encoded is None else encoded.char(b_start)
-        if plan.within and _inside(plan.within, text, start, start + length):
-            continue
         score = plan.score
         if context:
             window = text[max(0, start - _CONTEXT_WINDOW) : start].lower()
@@ -256,16 +261,23 @@ def _keep(
         out.append(plan.finding(start, start + length, score))
 
 
-def _inside(
-    finders: tuple[Callable[[str, int, int], Iterable[Any]], ...], text: str, start: int, end: int
-) -> bool:
-    """Some match of one of the `within` patterns, near the span, holds all of it."""
-    low, high = max(0, start - _WITHIN_REACH), min(len(text), end + _WITHIN_REACH)
-    return any(
-        m.start() <= start and end <= m.end()
-        for finditer in finders
-        for m in finditer(text, low, high)
-    )
+def _within_matcher(rule: Rule) -> RuleMatcher | None:
+    """One matcher over the rule's `allowlist.within` patterns; None when it has none."""
+    if not rule.within:
+        return None
+    specs: list[RuleSpec] = [(p.pattern, 0, -1, p.pattern) for p in rule.within]
+    return rule_matcher(specs, RULE_MAX_MEM, RULE_MAX_MEM)
+
+
+def _inside(within: RuleMatcher, count: int, data: bytes, start: int, end: int) -> bool:
+    """Some match of one of the `count` patterns of `within`, near the byte span, holds it."""
+    window = ((max(0, start - _WITHIN_REACH), min(len(data), end + _WITHIN_REACH)),)
+    for index in range(count):
+        spans = within.find(index, data, window)
+        for k in range(0, len(spans), 2):
+            if spans[k] <= start and end <= spans[k + 1]:
+                return True
+    return False
 
 
 def _valid_prefix(check: Callable[[str], bool], value: str, cuts: int) -> int:
