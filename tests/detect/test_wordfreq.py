@@ -149,15 +149,7 @@ def test_smash_ascii_is_smash_numbers_on_letters_and_digits() -> None:
 
 
 def _c_zipf() -> Zipf:
-    return Zipf(
-        _wordfreq._tables(),
-        _wordfreq.PLAIN_LETTERS,
-        wordfreq_numbers.DIGIT_FREQS,
-        wordfreq_numbers.YEAR_LOG_PEAK,
-        wordfreq_numbers.NOT_YEAR_PROB,
-        wordfreq_numbers.REFERENCE_YEAR,
-        wordfreq_numbers.PLATEAU_WIDTH,
-    )
+    return Zipf(*_wordfreq.zipf_args())
 
 
 def _c_path_words() -> list[str]:

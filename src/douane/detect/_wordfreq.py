@@ -46,9 +46,11 @@ __all__ = [
     "LANGS",
     "PLAIN_LETTERS",
     "TABLE",
+    "ZipfArgs",
     "python_zipfs",
     "smash_ascii",
     "zipf",
+    "zipf_args",
     "zipfs",
 ]
 
@@ -75,6 +77,7 @@ _ALONE: dict[float, float] = {}
 
 
 _Zipf = native("_zipf", "Zipf")
+ZipfArgs = tuple[tuple[dict[str, float], ...], str, tuple[float, ...], float, float, int, int]
 
 
 @cache
@@ -89,22 +92,27 @@ def _tables() -> tuple[dict[str, float], ...]:
     return tuple(tables[lang] for lang in LANGS)
 
 
+def zipf_args() -> ZipfArgs:
+    """The arguments of `_zipf.Zipf`: the tables, the plain letters and wordfreq's constants
+    for digits (Benford's law, the year curve)."""
+    return (
+        _tables(),
+        PLAIN_LETTERS,
+        tuple(wordfreq_numbers.DIGIT_FREQS),
+        wordfreq_numbers.YEAR_LOG_PEAK,
+        wordfreq_numbers.NOT_YEAR_PROB,
+        wordfreq_numbers.REFERENCE_YEAR,
+        wordfreq_numbers.PLATEAU_WIDTH,
+    )
+
+
 @cache
 def _native_zipfs() -> Callable[[str], tuple[float, ...] | None] | None:
     """The C path (`_zipf`): the values of a word that needs no tokenizer, else None; None
     where the module is not built."""
     if _Zipf is None:
         return None
-    zipf_table = _Zipf(
-        _tables(),
-        PLAIN_LETTERS,
-        wordfreq_numbers.DIGIT_FREQS,
-        wordfreq_numbers.YEAR_LOG_PEAK,
-        wordfreq_numbers.NOT_YEAR_PROB,
-        wordfreq_numbers.REFERENCE_YEAR,
-        wordfreq_numbers.PLATEAU_WIDTH,
-    )
-    return zipf_table.zipfs  # type: ignore[no-any-return]
+    return _Zipf(*zipf_args()).zipfs  # type: ignore[no-any-return]
 
 
 def zipf(word: str, lang: int) -> float:
