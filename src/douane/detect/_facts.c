@@ -216,16 +216,16 @@ static int word_kind(FactFinder *self, PyObject *word, Frequencies *f) {
         }
         return K_OTHER;
     }
+    /* is_first and is_last look in the lists first; only a hyphenated word needs more (capitals
+     * were settled above) */
     int hyphen = has_hyphen(word);
-    int found = contains(self, FIRST, word);
-    if (found == 0 && hyphen) found = is_first(self, word);
+    int found = hyphen ? is_first(self, word) : contains(self, FIRST, word);
     if (found != 0) {
         if (found < 0) return -1;
         int weak = is_weak(self, word, TOP_FIRST, f);
         return weak < 0 ? -1 : weak ? K_WFIRST : K_FIRST;
     }
-    found = contains(self, LAST, word);
-    if (found == 0 && hyphen) found = is_last(self, word);
+    found = hyphen ? is_last(self, word) : contains(self, LAST, word);
     if (found != 0) {
         if (found < 0) return -1;
         int weak = is_weak(self, word, TOP_LAST, f);
