@@ -9,7 +9,7 @@ no token that can begin a name, rejects them before any look at their context.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import final
 
 from douane.detect._names import FUNCTION_WORD, SPREAD, WORD_MIN, Lexicon, uncached_frequencies
 from douane.detect._native import native
@@ -55,7 +55,6 @@ _COMMON_BY_KIND = {
     "shared": True,
 }
 _MISSING = object()
-_new = tuple.__new__  # builds a named tuple without the Python-level __new__ call
 # Every kind, in the order the C fact finder (`_facts`) takes their names.
 KINDS = (
     "particle", "initial", "other", "caps", "capsw", "first", "wfirst", "last", "wlast",
@@ -78,26 +77,80 @@ FactFinderArgs = tuple[
 ]
 
 
-class Candidate(NamedTuple):
-    """One reading of a run as a name: offsets in the run and the scores `decide` gives it."""
+@final
+class Candidate:
+    """One reading of a run as a name: offsets in the run and the scores `decide` gives it.
 
-    start: int  # the first name token
-    stop: int  # after the last name token as written (where the line test looks)
-    end: int  # after its bare form ("Noor." ends before the dot; an initial keeps it)
-    with_cue: float | None  # the score after a cue; `alone` does not matter then
-    alone: float | None  # the score without a cue when the name fills its line
-    anywhere: bool  # `alone` holds without a cue wherever the name stands
+    A plain class, not a named tuple: compiled, building one and reading a field are struct
+    operations (a named tuple costs a `tuple.__new__` call and a descriptor per field).
+    """
+
+    __slots__ = ("alone", "anywhere", "end", "start", "stop", "with_cue")
+
+    def __init__(
+        self,
+        start: int,  # the first name token
+        stop: int,  # after the last name token as written (where the line test looks)
+        end: int,  # after its bare form ("Noor." ends before the dot; an initial keeps it)
+        with_cue: float | None,  # the score after a cue; `alone` does not matter then
+        alone: float | None,  # the score without a cue when the name fills its line
+        anywhere: bool,  # `alone` holds without a cue wherever the name stands
+    ) -> None:
+        self.start, self.stop, self.end = start, stop, end
+        self.with_cue, self.alone, self.anywhere = with_cue, alone, anywhere
+
+    def placed(self, start: int, stop: int, end: int) -> Candidate:
+        """These scores at other offsets."""
+        return Candidate(start, stop, end, self.with_cue, self.alone, self.anywhere)
+
+    def fields(self) -> tuple[int, int, int, float | None, float | None, bool]:
+        return self.start, self.stop, self.end, self.with_cue, self.alone, self.anywhere
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Candidate) and self.fields() == other.fields()
+
+    def __repr__(self) -> str:
+        return f"Candidate{self.fields()}"
 
 
-class Plan(NamedTuple):
+@final
+class Plan:
     """A run that may hold a name: its cues and candidate readings, longest start first."""
 
-    strong: bool  # after an honorific ("Frau", "M.")
-    greeting: bool  # after a greeting or role word ("Hallo", "Dear")
-    cue_only: bool  # no candidate passes without a greeting or label cue
-    cue_helps: bool  # some candidate passes with a cue: worth looking for layout cues
-    candidates: tuple[Candidate, ...]
-    words: tuple[str, ...]  # the first candidate's name tokens, particles left out
+    __slots__ = ("candidates", "cue_helps", "cue_only", "greeting", "strong", "words")
+
+    def __init__(
+        self,
+        strong: bool,  # after an honorific ("Frau", "M.")
+        greeting: bool,  # after a greeting or role word ("Hallo", "Dear")
+        cue_only: bool,  # no candidate passes without a greeting or label cue
+        cue_helps: bool,  # some candidate passes with a cue: worth looking for layout cues
+        candidates: tuple[Candidate, ...],
+        words: tuple[str, ...],  # the first candidate's name tokens, particles left out
+    ) -> None:
+        self.strong, self.greeting, self.cue_only, self.cue_helps = (
+            strong,
+            greeting,
+            cue_only,
+            cue_helps,
+        )
+        self.candidates, self.words = candidates, words
+
+    def fields(self) -> tuple[bool, bool, bool, bool, tuple[Candidate, ...], tuple[str, ...]]:
+        return (
+            self.strong,
+            self.greeting,
+            self.cue_only,
+            self.cue_helps,
+            self.candidates,
+            self.words,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Plan) and self.fields() == other.fields()
+
+    def __repr__(self) -> str:
+        return f"Plan{self.fields()}"
 
 
 class Planner:
@@ -227,10 +280,10 @@ class Planner:
         scores = _LONE_SCORES[kind, is_solid(token, word)]
         if scores is None:
             return None
-        cue_only, cue_helps, (_, _, _, with_cue, alone, anywhere) = scores
+        cue_only, cue_helps, scored = scores
         # An initial has no lone plan, so the name ends with the bare word.
-        candidate = _new(Candidate, (0, len(token), len(word), with_cue, alone, anywhere))
-        return _new(Plan, (False, False, cue_only, cue_helps, (candidate,), (token,)))
+        candidate = scored.placed(0, len(token), len(word))
+        return Plan(False, False, cue_only, cue_helps, (candidate,), (token,))
 
 
 def fact_finder_args(lex: Lexicon, greetings: frozenset[str]) -> FactFinderArgs:
@@ -278,14 +331,13 @@ def _plan(
         return None  # passes neither alone nor with any cue ("IBAN"): no name
     offsets = _offsets(run, tokens)
     candidates = []
-    for names, (_, _, _, with_cue, alone, anywhere) in scored:
+    for names, candidate in scored:
         index, last, _ = names[-1]
         stop = offsets[index] + len(last)
         end = stop if is_initial(last) else offsets[index] + len(facts[index][1])
-        start = offsets[names[0][0]]
-        candidates.append(_new(Candidate, (start, stop, end, with_cue, alone, anywhere)))
+        candidates.append(candidate.placed(offsets[names[0][0]], stop, end))
     words = tuple([tok for _, tok, kind in readings[0] if kind != "particle"])
-    return _new(Plan, (strong, greeting, cue_only, cue_helps, tuple(candidates), words))
+    return Plan(strong, greeting, cue_only, cue_helps, tuple(candidates), words)
 
 
 def _scores(kinds: list[str], solid: bool, strong: bool) -> Candidate:

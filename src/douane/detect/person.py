@@ -268,23 +268,24 @@ class BuiltinPersonDetector:
             and words[1].rstrip(".,;:") in self._lex.firm_tails
         ):  # "Diallo SARL", "Diallo et Fils", "Brandt und Söhne"
             return None
-        for start, stop, end, with_cue, alone, anywhere in plan.candidates:
+        for candidate in plan.candidates:
+            start = base + candidate.start
             if labelled:
-                score = with_cue
+                score = candidate.with_cue
             else:
-                score = alone
-                if score is not None and not anywhere:
+                score = candidate.alone
+                if score is not None and not candidate.anywhere:
                     # fills_line's first test, without the call: mid-sentence is the usual case
-                    before = text[max(0, base + start - 3) : base + start].rstrip(" \t")
+                    before = text[max(0, start - 3) : start].rstrip(" \t")
                     if (before and before[-1].isalnum()) or not fills_line(
-                        text, base + start, base + stop
+                        text, start, base + candidate.stop
                     ):
                         score = None
             if score is None:
                 if plan.strong:
                     return None
                 continue
-            return base + start, base + end, score
+            return start, base + candidate.end, score
         return None
 
 
