@@ -73,6 +73,26 @@ def test_the_c_fact_finder_gives_the_python_facts() -> None:
         assert finder(token) == planner.python_facts(token), token
 
 
+def test_the_c_fact_finder_asks_frequencies_for_what_zipfs_leaves() -> None:
+    """Without zipfs, or where it answers None, the frequencies function decides alone."""
+    lex = load_lexicon()
+    planner = Planner(lex)
+    args = fact_finder_args(lex, lex.greetings | lex.roles)
+    asked: list[str] = []
+
+    def counted(word: str) -> tuple[float, float]:
+        asked.append(word)
+        return frequencies(word)
+
+    without = FactFinder(*args[:3], counted, args[4]).facts
+    leaving = FactFinder(*args[:3], counted, args[4], lambda word: None).facts
+    for token in _fact_tokens()[::50]:
+        assert without(token) == leaving(token) == planner.python_facts(token), token
+    asked.clear()
+    assert without("Konto") == leaving("Konto") == planner.python_facts("Konto")
+    assert asked == ["Konto", "Konto"]  # the fallback answered, once per finder
+
+
 def test_planners_take_the_c_facts_unless_pure() -> None:
     planner = Planner(load_lexicon())
     assert (planner._native_facts is None) == bool(os.environ.get("DOUANE_PURE_PYTHON"))
@@ -89,6 +109,11 @@ def test_the_c_fact_finder_rejects_bad_arguments() -> None:
         FactFinder((set(),) * 9, KINDS, CAPITALS, frequencies, thresholds)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="callable"):
         FactFinder(sets, KINDS, CAPITALS, None, thresholds)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="callable"):
+        FactFinder(sets, KINDS, CAPITALS, frequencies, thresholds, 3)  # type: ignore[arg-type]
+    odd = FactFinder(sets, KINDS, CAPITALS, frequencies, thresholds, lambda word: 1.0)  # type: ignore[arg-type,return-value]
+    with pytest.raises(TypeError, match="tuple of values or None"):
+        odd.facts("Zzyzxqk")
     with pytest.raises(ValueError, match="below U\\+0250"):
         FactFinder(sets, KINDS, "Ω", frequencies, thresholds)
     finder = FactFinder(sets, KINDS, CAPITALS, lambda word: (1.0,), thresholds)  # type: ignore[arg-type,return-value]

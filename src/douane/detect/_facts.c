@@ -4,11 +4,14 @@
  * of a run) from ~10,000 instructions of compiled Python: a dozen set look-ups, str methods
  * called through the interpreter, and three to five cached frequency look-ups, each a call
  * through functools.lru_cache. That was a sixth of a cold scan. Here the same decisions run as
- * plain C over the same frozensets; a word's frequencies are asked once per token from
- * `_names.uncached_frequencies` (the planner keeps each token's facts, so a cache there would
- * only cost), and title-casing is left to str.title.
+ * plain C over the same frozensets; a word's frequencies are asked once per token (the planner
+ * keeps each token's facts, so a cache here would only cost), and title-casing is left to
+ * str.title. With `zipfs` (`_zipf.Zipf.zipfs`: a lower-case word's three values, or None where
+ * the word needs wordfreq's tokenizer) the frequencies come from C to C, and `frequencies`
+ * (`_names.uncached_frequencies`) answers only for the words zipfs leaves.
  *
- * `FactFinder(sets, kinds, capitals, frequencies, thresholds).facts(token)` gives the tuple
+ * `FactFinder(sets, kinds, capitals, frequencies, thresholds, zipfs=None).facts(token)` gives
+ * the tuple
  * `(kind, bare word, company word, role)`; the arguments are documented in
  * `_person_plan._fact_finder`, which builds it. tests/detect/test_person_plan.py holds it to
  * the Python definition on the corpora's tokens, the name lists and random tokens.
@@ -36,6 +39,8 @@ typedef struct {
     PyObject *sets[NSETS];
     PyObject *kinds[NKINDS];
     PyObject *frequencies; /* word -> (highest, lowest) Zipf value */
+    PyObject *zipfs;       /* lower-case word -> its values, or None; NULL when not given */
+    PyObject *lower;       /* the method's name */
     PyObject *roles[4];
     PyObject *title; /* the method's name */
     unsigned char capital[CAPITAL_LIMIT];
@@ -52,8 +57,42 @@ static int contains(const FactFinder *self, int set, PyObject *word) {
     return PySet_Contains(self->sets[set], word);
 }
 
+/* The highest and lowest of zipfs' values for the word, 0 when zipfs leaves it (or is not given). */
+static int native_frequencies(FactFinder *self, PyObject *word, Frequencies *out) {
+    if (self->zipfs == NULL) return 0;
+    PyObject *lowered = PyObject_CallMethodNoArgs(word, self->lower);
+    if (lowered == NULL) return -1;
+    PyObject *values = PyObject_CallOneArg(self->zipfs, lowered);
+    Py_DECREF(lowered);
+    if (values == NULL) return -1;
+    if (values == Py_None) {
+        Py_DECREF(values);
+        return 0;
+    }
+    Py_ssize_t n = PyTuple_Check(values) ? PyTuple_GET_SIZE(values) : 0;
+    if (n == 0) {
+        Py_DECREF(values);
+        PyErr_SetString(PyExc_TypeError, "zipfs must give a tuple of values or None");
+        return -1;
+    }
+    double high = PyFloat_AsDouble(PyTuple_GET_ITEM(values, 0)), low = high;
+    for (Py_ssize_t i = 1; i < n; i++) {
+        double value = PyFloat_AsDouble(PyTuple_GET_ITEM(values, i));
+        if (value > high) high = value;
+        else if (value < low) low = value;
+    }
+    Py_DECREF(values);
+    if (PyErr_Occurred()) return -1;
+    out->high = high;
+    out->low = low;
+    out->known = 1;
+    return 1;
+}
+
 static int frequencies(FactFinder *self, PyObject *word, Frequencies *out) {
     if (out->known) return 0;
+    int found = native_frequencies(self, word, out);
+    if (found != 0) return found < 0 ? -1 : 0;
     PyObject *values = PyObject_CallOneArg(self->frequencies, word);
     if (values == NULL) return -1;
     if (!PyTuple_Check(values) || PyTuple_GET_SIZE(values) != 2) {
@@ -336,11 +375,12 @@ static PyObject *FactFinder_facts(FactFinder *self, PyObject *token) {
 }
 
 static int FactFinder_init(FactFinder *self, PyObject *args, PyObject *kwds) {
-    static char *kwlist[] = {"sets", "kinds", "capitals", "frequencies", "thresholds", NULL};
-    PyObject *sets, *kinds, *capitals, *frequencies, *thresholds;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!UOO!", kwlist, &PyTuple_Type, &sets,
+    static char *kwlist[] = {"sets",       "kinds", "capitals", "frequencies",
+                             "thresholds", "zipfs", NULL};
+    PyObject *sets, *kinds, *capitals, *frequencies, *thresholds, *zipfs = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!UOO!|O", kwlist, &PyTuple_Type, &sets,
                                      &PyTuple_Type, &kinds, &capitals, &frequencies, &PyTuple_Type,
-                                     &thresholds)) {
+                                     &thresholds, &zipfs)) {
         return -1;
     }
     if (PyTuple_GET_SIZE(sets) != NSETS || PyTuple_GET_SIZE(kinds) != NKINDS ||
@@ -349,8 +389,8 @@ static int FactFinder_init(FactFinder *self, PyObject *args, PyObject *kwds) {
                      NSETS, NKINDS, NTHRESHOLDS);
         return -1;
     }
-    if (!PyCallable_Check(frequencies)) {
-        PyErr_SetString(PyExc_TypeError, "frequencies must be callable");
+    if (!PyCallable_Check(frequencies) || (zipfs != Py_None && !PyCallable_Check(zipfs))) {
+        PyErr_SetString(PyExc_TypeError, "frequencies and zipfs must be callable");
         return -1;
     }
     for (int i = 0; i < NSETS; i++) {
@@ -389,8 +429,10 @@ static int FactFinder_init(FactFinder *self, PyObject *args, PyObject *kwds) {
         Py_XSETREF(self->roles[i], role);
     }
     Py_XSETREF(self->title, PyUnicode_InternFromString("title"));
-    if (self->title == NULL) return -1;
+    Py_XSETREF(self->lower, PyUnicode_InternFromString("lower"));
+    if (self->title == NULL || self->lower == NULL) return -1;
     Py_XSETREF(self->frequencies, Py_NewRef(frequencies));
+    Py_XSETREF(self->zipfs, zipfs == Py_None ? NULL : Py_NewRef(zipfs));
     return 0;
 }
 
@@ -399,7 +441,9 @@ static void FactFinder_dealloc(FactFinder *self) {
     for (int i = 0; i < NKINDS; i++) Py_CLEAR(self->kinds[i]);
     for (int i = 0; i < 4; i++) Py_CLEAR(self->roles[i]);
     Py_CLEAR(self->title);
+    Py_CLEAR(self->lower);
     Py_CLEAR(self->frequencies);
+    Py_CLEAR(self->zipfs);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 

@@ -10,5 +10,6 @@ class FactFinder:
         capitals: str,
         frequencies: Callable[[str], tuple[float, float]],
         thresholds: tuple[float, ...],
+        zipfs: Callable[[str], tuple[float, ...] | None] | None = None,
     ) -> None: ...
     def facts(self, token: str, /) -> tuple[str, str, bool, int]: ...

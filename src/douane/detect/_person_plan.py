@@ -26,6 +26,7 @@ from douane.detect._person_kinds import (
     word_kind,
 )
 from douane.detect._runs import CAPITALS
+from douane.detect._wordfreq import native_zipfs
 
 __all__ = [
     "KINDS",
@@ -74,6 +75,7 @@ FactFinderArgs = tuple[
     str,
     Callable[[str], tuple[float, float]],
     tuple[float, ...],
+    Callable[[str], tuple[float, ...] | None] | None,
 ]
 
 
@@ -288,13 +290,14 @@ class Planner:
 
 def fact_finder_args(lex: Lexicon, greetings: frozenset[str]) -> FactFinderArgs:
     """The arguments of `_facts.FactFinder` for `lex`: its sets, the kinds' names, the capitals
-    of an initial, the frequencies function and the thresholds of `word_kind` and `_names`."""
+    of an initial, the frequencies function, the thresholds of `word_kind` and `_names`, and
+    the C word-frequency look-up where built (asked first, C to C)."""
     sets = (
         lex.first, lex.last, lex.top_first, lex.top_last, lex.honorifics, lex.org_words,
         lex.particles, lex.not_names, greetings,
     )  # fmt: skip
     thresholds = (COMMON, CAPS_COMMON, WORD_MIN, SPREAD, FUNCTION_WORD)
-    return sets, KINDS, CAPITALS, uncached_frequencies, thresholds
+    return sets, KINDS, CAPITALS, uncached_frequencies, thresholds, native_zipfs()
 
 
 def _fact_finder(lex: Lexicon, greetings: frozenset[str]) -> Callable[[str], TokenFacts] | None:

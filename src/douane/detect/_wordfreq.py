@@ -47,6 +47,7 @@ __all__ = [
     "PLAIN_LETTERS",
     "TABLE",
     "ZipfArgs",
+    "native_zipfs",
     "python_zipfs",
     "smash_ascii",
     "zipf",
@@ -107,7 +108,7 @@ def zipf_args() -> ZipfArgs:
 
 
 @cache
-def _native_zipfs() -> Callable[[str], tuple[float, ...] | None] | None:
+def native_zipfs() -> Callable[[str], tuple[float, ...] | None] | None:
     """The C path (`_zipf`): the values of a word that needs no tokenizer, else None; None
     where the module is not built."""
     if _Zipf is None:
@@ -124,7 +125,7 @@ def zipf(word: str, lang: int) -> float:
 def zipfs(word: str) -> tuple[float, ...]:
     """zipf(word, lang) for every language of LANGS, in order: in C where built, else (and
     for a word the C path leaves) python_zipfs."""
-    fast = _native_zipfs()
+    fast = native_zipfs()
     if fast is not None:
         values = fast(word)
         if values is not None:
