@@ -8,7 +8,10 @@ from tests.text_runs import runs_in
 
 from douane.detect._person_enum import (
     _MAX_GAP,
+    _SEPARATOR,
     _SEPARATOR_BEFORE,
+    _WORD_BEFORE,
+    _capital_neighbour,
     _separator_before,
     enumerated,
     member_words,
@@ -66,3 +69,25 @@ def test_the_separator_test_finds_what_the_regex_alone_finds() -> None:
             assert (fast and fast.span()) == (plain and plain.span()), (text, pos)
             found += plain is not None
     assert found > 1000
+
+
+def test_the_neighbour_test_finds_what_the_regexes_alone_find() -> None:
+    """_capital_neighbour's character tests before the separator regex after a span never
+    change its answer (a conjunction after several blanks, a span at the text's end)."""
+    rng = random.Random(7)
+    pieces = [",", " ", "  ", "\t", "\n", "and", "und", "et", "ou", "y", "e", "or", "Anna", "x"]
+    found = 0
+    for _ in range(3000):
+        text = "".join(rng.choices(pieces, k=rng.randrange(1, 12)))
+        for start in range(len(text)):
+            for end in range(start + 1, min(len(text), start + 5) + 1):
+                after = _SEPARATOR.match(text, end)
+                before = _SEPARATOR_BEFORE.search(text, max(0, start - _MAX_GAP), start)
+                plain = (after is not None and text[after.end() : after.end() + 1].isupper()) or (
+                    before is not None
+                    and _WORD_BEFORE.search(text, max(0, before.start() - 40), before.start())
+                    is not None
+                )
+                assert _capital_neighbour(text, start, end) == plain, (text, start, end)
+                found += plain
+    assert found > 500

@@ -59,7 +59,12 @@ def enumerated(
 
 def _capital_neighbour(text: str, start: int, end: int) -> bool:
     """A capitalised word across a separator on either side of the span ("Anna, Bob and")."""
-    after = _SEPARATOR.match(text, end) if text[end : end + 1] in _SEPARATOR_STARTS else None
+    follows = text[end : end + 1]
+    after = (
+        _SEPARATOR.match(text, end)
+        if follows == "," or (follows in _BLANKS and text[end + 1 : end + 2] in _AFTER_BLANK)
+        else None
+    )
     if after is not None and text[after.end() : after.end() + 1].isupper():
         return True
     before = _separator_before(text, start)
@@ -68,7 +73,10 @@ def _capital_neighbour(text: str, start: int, end: int) -> bool:
     return _WORD_BEFORE.search(text, max(0, before.start() - 40), before.start()) is not None
 
 
-_SEPARATOR_STARTS = (",", " ", "\t")
+_BLANKS = frozenset(" \t")
+# What follows the first blank of a separator: more blanks or a conjunction's first letter
+# (a set of characters: the empty string past the text's end is not in it).
+_AFTER_BLANK = frozenset(" \t" + "".join(word[0] for word in _CONJUNCTIONS))
 
 
 def _separator_before(text: str, pos: int) -> re.Match[str] | None:
