@@ -4,7 +4,8 @@
  * of a run) from ~10,000 instructions of compiled Python: a dozen set look-ups, str methods
  * called through the interpreter, and three to five cached frequency look-ups, each a call
  * through functools.lru_cache. That was a sixth of a cold scan. Here the same decisions run as
- * plain C over the same frozensets; a word's frequencies are asked once per token (the planner
+ * plain C over the same lists (merged into one dict, word -> bit mask of the sets that hold it:
+ * one probe for a word, not one per set); a word's frequencies are asked once per token (the planner
  * keeps each token's facts, so a cache here would only cost), and title-casing is left to
  * str.title. With `zipfs` (`_zipf.Zipf.zipfs`: a lower-case word's three values, or None where
  * the word needs wordfreq's tokenizer) the frequencies come from C to C, and `frequencies`
@@ -34,9 +35,16 @@ enum { T_COMMON, T_CAPS_COMMON, T_WORD_MIN, T_SPREAD, T_FUNCTION_WORD, NTHRESHOL
 
 #define CAPITAL_LIMIT 0x250
 
+/* Strings whose membership mask is remembered: a token's facts probe the lists with two or
+ * three strings (the token, its bare form, its title case), up to twenty times in all. */
+#define MEMO 4
+
 typedef struct {
     PyObject_HEAD
-    PyObject *sets[NSETS];
+    PyObject *members; /* word -> bit mask of the sets that hold it: one probe, not one per set */
+    PyObject *memo_words[MEMO]; /* held, so that an address cannot come back as another string */
+    long memo_masks[MEMO];
+    int memo_next;
     PyObject *kinds[NKINDS];
     PyObject *frequencies; /* word -> (highest, lowest) Zipf value */
     PyObject *zipfs;       /* lower-case word -> its values, or None; NULL when not given */
@@ -53,8 +61,56 @@ typedef struct {
     double high, low;
 } Frequencies;
 
-static int contains(const FactFinder *self, int set, PyObject *word) {
-    return PySet_Contains(self->sets[set], word);
+/* The bit mask of the sets that hold `word` (0: none), or -1 on error. */
+static long member_mask(FactFinder *self, PyObject *word) {
+    for (int i = 0; i < MEMO; i++) {
+        if (self->memo_words[i] == word) return self->memo_masks[i];
+    }
+    PyObject *value = PyDict_GetItemWithError(self->members, word);
+    long mask = 0;
+    if (value == NULL) {
+        if (PyErr_Occurred()) return -1;
+    } else {
+        mask = PyLong_AsLong(value);
+        if (mask == -1 && PyErr_Occurred()) return -1;
+    }
+    int slot = self->memo_next;
+    self->memo_next = (slot + 1) % MEMO;
+    Py_XSETREF(self->memo_words[slot], Py_NewRef(word));
+    self->memo_masks[slot] = mask;
+    return mask;
+}
+
+/* `word` in the lexicon's set number `set`: 1, 0 or -1 (error). */
+static int contains(FactFinder *self, int set, PyObject *word) {
+    long mask = member_mask(self, word);
+    return mask < 0 ? -1 : (int)((mask >> set) & 1);
+}
+
+/* word -> bit mask of the `sets` (a tuple of NSETS frozensets) that hold it. */
+static PyObject *member_masks(PyObject *sets) {
+    PyObject *members = PyDict_New();
+    if (members == NULL) return NULL;
+    for (int i = 0; i < NSETS; i++) {
+        PyObject *words = PyObject_GetIter(PyTuple_GET_ITEM(sets, i));
+        if (words == NULL) goto fail;
+        PyObject *word;
+        while ((word = PyIter_Next(words)) != NULL) {
+            PyObject *old = PyDict_GetItemWithError(members, word);
+            long mask = old == NULL ? 0 : PyLong_AsLong(old);
+            PyObject *value = PyErr_Occurred() ? NULL : PyLong_FromLong(mask | (1L << i));
+            int failed = value == NULL || PyDict_SetItem(members, word, value) < 0;
+            Py_XDECREF(value);
+            Py_DECREF(word);
+            if (failed) break;
+        }
+        Py_DECREF(words);
+        if (PyErr_Occurred()) goto fail;
+    }
+    return members;
+fail:
+    Py_DECREF(members);
+    return NULL;
 }
 
 /* The highest and lowest of zipfs' values for the word, 0 when zipfs leaves it (or is not given). */
@@ -140,7 +196,7 @@ static int has_hyphen(PyObject *s) {
 
 /* Every part between hyphens of s[from:] in `set` or `other` (-1: no second set). An empty part
  * is in neither. Returns 1, 0 or -1 (error). */
-static int parts_in(const FactFinder *self, PyObject *s, Py_ssize_t from, int set, int other) {
+static int parts_in(FactFinder *self, PyObject *s, Py_ssize_t from, int set, int other) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(s);
     for (Py_ssize_t start = from; start <= n;) {
         Py_ssize_t end = PyUnicode_FindChar(s, '-', start, n, 1);
@@ -158,7 +214,7 @@ static int parts_in(const FactFinder *self, PyObject *s, Py_ssize_t from, int se
 }
 
 /* Lexicon.is_first */
-static int is_first(const FactFinder *self, PyObject *word) {
+static int is_first(FactFinder *self, PyObject *word) {
     int found = contains(self, FIRST, word);
     if (found != 0) return found;
     Py_ssize_t n = PyUnicode_GET_LENGTH(word);
@@ -192,7 +248,7 @@ static int is_last(FactFinder *self, PyObject *word) {
 }
 
 /* _names.is_language_word from the word's frequencies */
-static int language_word(const FactFinder *self, const Frequencies *f) {
+static int language_word(FactFinder *self, const Frequencies *f) {
     return f->high >= self->thresholds[T_WORD_MIN] &&
            f->high - f->low >= self->thresholds[T_SPREAD];
 }
@@ -297,7 +353,7 @@ static PyObject *bare(PyObject *token) {
 }
 
 /* _person_kinds.is_initial: "A." (or "A.\n", as the regex's $ allows) */
-static int is_initial(const FactFinder *self, PyObject *token) {
+static int is_initial(FactFinder *self, PyObject *token) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(token);
     if (n < 2 || n > 3) return 0;
     Py_UCS4 c = PyUnicode_READ_CHAR(token, 0);
@@ -419,7 +475,10 @@ static int FactFinder_init(FactFinder *self, PyObject *args, PyObject *kwds) {
         }
         self->capital[c] = 1;
     }
-    for (int i = 0; i < NSETS; i++) Py_XSETREF(self->sets[i], Py_NewRef(PyTuple_GET_ITEM(sets, i)));
+    PyObject *members = member_masks(sets);
+    if (members == NULL) return -1;
+    Py_XSETREF(self->members, members);
+    for (int i = 0; i < MEMO; i++) Py_CLEAR(self->memo_words[i]);
     for (int i = 0; i < NKINDS; i++) {
         Py_XSETREF(self->kinds[i], Py_NewRef(PyTuple_GET_ITEM(kinds, i)));
     }
@@ -437,7 +496,8 @@ static int FactFinder_init(FactFinder *self, PyObject *args, PyObject *kwds) {
 }
 
 static void FactFinder_dealloc(FactFinder *self) {
-    for (int i = 0; i < NSETS; i++) Py_CLEAR(self->sets[i]);
+    Py_CLEAR(self->members);
+    for (int i = 0; i < MEMO; i++) Py_CLEAR(self->memo_words[i]);
     for (int i = 0; i < NKINDS; i++) Py_CLEAR(self->kinds[i]);
     for (int i = 0; i < 4; i++) Py_CLEAR(self->roles[i]);
     Py_CLEAR(self->title);
