@@ -12,7 +12,7 @@ from douane.detect._facts import FactFinder
 from douane.detect._names import DATA_DIR, frequencies, load_lexicon
 from douane.detect._person_kinds import classify
 from douane.detect._person_plan import KINDS, Planner, fact_finder_args
-from douane.detect._runs import CAPITALS
+from douane.detect._runs import CAPITALS, find_runs
 
 _TOKENS = [
     *("Anna", "Anna,", "Anna's", "Noor.", "Al", "Hans-Uwe", "Maria-Luise", "Konto", "Koch"),
@@ -93,9 +93,61 @@ def test_the_c_fact_finder_asks_frequencies_for_what_zipfs_leaves() -> None:
     assert asked == ["Konto", "Konto"]  # the fallback answered, once per finder
 
 
+def _runs() -> list[list[str]]:
+    """The corpora's runs as token lists, and random runs of cue words, particles, articles,
+    initials, names, company words and ordinary words (every path of the readings)."""
+    lex = load_lexicon()
+    runs = {tuple(text[a:b].split()) for text in corpus_texts() for a, b in find_runs(text)}
+    pool = [
+        *sorted(lex.honorifics | lex.greetings | lex.roles)[:40],
+        *sorted(lex.particles),
+        *("der", "den", "des", "dem", "van", "von", "Van", "Von", "Da", "de", "DE"),
+        *("A.", "H.", "M.", "Ö.", "Anna", "Anna,", "Christa", "Butte", "Koch", "Schmidt;"),
+        *("PERRIN", "RODRIGUEZ", "Urlaub", "Konto", "IBAN", "Die", "Zzyzxqk", "Q3", "Noor."),
+        *("GmbH", "SARL", "Logistik", "AG", "Inc.", "Personalie", "Detlef", "Jacob", "Teilnehmer"),
+    ]
+    rng = random.Random(41)
+    runs.update(tuple(rng.choices(pool, k=rng.randrange(1, 9))) for _ in range(30_000))
+    runs.add(())
+    return [list(run) for run in sorted(runs)]
+
+
+def test_the_c_readings_are_the_python_readings() -> None:
+    """Planner.python_readings in C: the same readings, tokens and facts, the same facts kept."""
+    lex = load_lexicon()
+    finder = FactFinder(*fact_finder_args(lex, lex.greetings | lex.roles))
+    planner = Planner(lex)
+    cache: dict[str, tuple[str, str, bool, int]] = {}
+    runs = _runs()
+    assert len(runs) > 30_000
+    found = 0
+    for tokens in runs:
+        expected = planner.python_readings(list(tokens))
+        assert finder.readings(list(tokens), cache) == expected, tokens
+        found += expected is not None
+    assert cache == planner._facts
+    assert found > 10_000
+
+
+def test_the_c_readings_reject_bad_arguments() -> None:
+    lex = load_lexicon()
+    finder = FactFinder(*fact_finder_args(lex, lex.greetings | lex.roles))
+    with pytest.raises(TypeError):
+        finder.readings(("Anna",), {})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="list of str"):
+        finder.readings(["Anna", 3], {})  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="4-tuples"):
+        finder.readings(["Anna"], {"Anna": ("first",)})  # type: ignore[dict-item]
+    with pytest.raises(ValueError, match="unknown kind"):
+        finder.readings(["Anna"], {"Anna": ("given", "Anna", False, 0)})
+    with pytest.raises(RuntimeError, match="not initialised"):
+        FactFinder.__new__(FactFinder).readings(["Anna"], {})
+
+
 def test_planners_take_the_c_facts_unless_pure() -> None:
     planner = Planner(load_lexicon())
     assert (planner._native_facts is None) == bool(os.environ.get("DOUANE_PURE_PYTHON"))
+    assert (planner._native_readings is None) == (planner._native_facts is None)
     assert planner.facts("Anna,") == planner.python_facts("Anna,") == ("first", "Anna", False, 0)
 
 

@@ -12,10 +12,12 @@
  * (`_names.uncached_frequencies`) answers only for the words zipfs leaves.
  *
  * `FactFinder(sets, kinds, capitals, frequencies, thresholds, zipfs=None).facts(token)` gives
- * the tuple
- * `(kind, bare word, company word, role)`; the arguments are documented in
- * `_person_plan._fact_finder`, which builds it. tests/detect/test_person_plan.py holds it to
- * the Python definition on the corpora's tokens, the name lists and random tokens.
+ * the tuple `(kind, bare word, company word, role)`; `readings(tokens, cache)` reads a run of
+ * two tokens or more as names (Planner.python_readings: the prefix of greetings and titles, the
+ * cut before a company, up to three starts), keeping each token's facts in `cache`, and leaves
+ * the scoring to Python. The arguments are documented in `_person_plan.fact_finder_args`.
+ * tests/detect/test_person_plan.py holds both to the Python definitions on the corpora's tokens
+ * and runs, the name lists and random tokens and runs.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -430,6 +432,221 @@ static PyObject *FactFinder_facts(FactFinder *self, PyObject *token) {
     return facts;
 }
 
+/* ---- Readings: Planner.python_readings in C ---------------------------------------------- */
+
+#define MAX_NAME_TOKENS 5 /* _person_plan._MAX_NAME_TOKENS */
+#define READING_STARTS 3  /* a name may start at the first three tokens after the prefix */
+
+/* The index of a kind name (as facts() gives it, or equal to one), or -1. */
+static int kind_index(FactFinder *self, PyObject *name) {
+    for (int i = 0; i < NKINDS; i++) {
+        if (self->kinds[i] == name) return i;
+    }
+    for (int i = 0; i < NKINDS; i++) {
+        int equal = PyUnicode_Compare(self->kinds[i], name);
+        if (equal == 0) return i;
+        if (equal == -1 && PyErr_Occurred()) return -1;
+    }
+    PyErr_SetString(PyExc_ValueError, "facts hold an unknown kind");
+    return -1;
+}
+
+static int is_tail_kind(int kind) { /* _person_kinds.TAIL_KINDS */
+    return kind == K_COMMON || kind == K_SHARED || kind == K_CAPSW;
+}
+
+static int starts_upper(PyObject *token) { /* token[:1].isupper() */
+    return PyUnicode_GET_LENGTH(token) > 0 && Py_UNICODE_ISUPPER(PyUnicode_READ_CHAR(token, 0));
+}
+
+static int ends_with_stop(PyObject *token) { /* token.endswith((",", ";", ":")) */
+    Py_ssize_t n = PyUnicode_GET_LENGTH(token);
+    if (n == 0) return 0;
+    Py_UCS4 c = PyUnicode_READ_CHAR(token, n - 1);
+    return c == ',' || c == ';' || c == ':';
+}
+
+static int is_ascii_word(PyObject *token, const char *const *words, int count) {
+    for (int i = 0; i < count; i++) {
+        if (PyUnicode_CompareWithASCIIString(token, words[i]) == 0) return 1;
+    }
+    return 0;
+}
+
+static const char *const ARTICLE_PARTICLES[] = {"der", "den", "des", "dem"};
+static const char *const VAN_VON[] = {"van", "von", "Van", "Von"};
+
+/* One name token of a reading. */
+typedef struct {
+    Py_ssize_t index;
+    int kind;
+} NameToken;
+
+/* _person_plan._names: the name read from `start` on, into `names`; returns its length. */
+static int read_name(PyObject *tokens, const int *kinds, Py_ssize_t count, Py_ssize_t start,
+                     int strong, NameToken *names) {
+    int n = 0;
+    for (Py_ssize_t index = start; index < count; index++) {
+        PyObject *tok = PyList_GET_ITEM(tokens, index);
+        int kind = kinds[index];
+        if (is_ascii_word(tok, ARTICLE_PARTICLES, 4) &&
+            !(n && is_ascii_word(PyList_GET_ITEM(tokens, names[n - 1].index), VAN_VON, 4))) {
+            break; /* "Rolle des Bundesverfassungsgerichts" is a genitive, "van der Berg" a name */
+        }
+        if (kind == K_PARTICLE) {
+            if (n || (strong && starts_upper(tok))) names[n++] = (NameToken){index, kind};
+            continue;
+        }
+        if (is_tail_kind(kind) && n) {
+            int last = names[n - 1].kind, takes = last == K_INITIAL || last == K_FIRST;
+            for (int k = 0; !takes && last == K_PARTICLE && k < n; k++) {
+                takes = names[k].kind == K_FIRST; /* _person_kinds.takes_tail */
+            }
+            if (takes) {
+                names[n++] = (NameToken){index, last == K_PARTICLE ? K_SHARED : kind};
+                break;
+            }
+        }
+        if ((kind == K_OTHER || is_tail_kind(kind)) && !(strong && !n && starts_upper(tok))) break;
+        names[n++] = (NameToken){index, kind};
+        if (n >= MAX_NAME_TOKENS || ends_with_stop(tok)) break;
+    }
+    while (n && names[n - 1].kind == K_PARTICLE) n--;
+    return n;
+}
+
+/* A reading as Python lists it: [(token index, token, kind), ...]. */
+static PyObject *reading_list(FactFinder *self, PyObject *tokens, const NameToken *names, int n) {
+    PyObject *list = PyList_New(n);
+    if (list == NULL) return NULL;
+    for (int k = 0; k < n; k++) {
+        PyObject *item = Py_BuildValue("(nOO)", names[k].index,
+                                       PyList_GET_ITEM(tokens, names[k].index),
+                                       self->kinds[names[k].kind]);
+        if (item == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, k, item);
+    }
+    return list;
+}
+
+static PyObject *readings_of(FactFinder *self, PyObject *tokens, PyObject *cache);
+
+/* The facts of every token, from `cache` or facts() (kept there); stops at a company word,
+ * whose index it returns (count: none), or -1 on error. */
+static Py_ssize_t gather_facts(FactFinder *self, PyObject *tokens, PyObject *cache,
+                               PyObject *facts, int *kinds) {
+    Py_ssize_t count = PyList_GET_SIZE(tokens);
+    for (Py_ssize_t index = 0; index < count; index++) {
+        PyObject *token = PyList_GET_ITEM(tokens, index);
+        PyObject *found = PyDict_GetItemWithError(cache, token);
+        if (found != NULL) {
+            Py_INCREF(found);
+        } else {
+            if (PyErr_Occurred()) return -1;
+            found = FactFinder_facts(self, token);
+            if (found == NULL || PyDict_SetItem(cache, token, found) < 0) {
+                Py_XDECREF(found);
+                return -1;
+            }
+        }
+        int failed = !PyTuple_Check(found) || PyTuple_GET_SIZE(found) != 4;
+        int org = failed ? -1 : PyObject_IsTrue(PyTuple_GET_ITEM(found, 2));
+        if (failed) PyErr_SetString(PyExc_TypeError, "facts must be 4-tuples");
+        if (org > 0) {
+            Py_DECREF(found);
+            return index;
+        }
+        kinds[index] = org < 0 ? -1 : kind_index(self, PyTuple_GET_ITEM(found, 0));
+        failed = kinds[index] < 0 || PyList_Append(facts, found) < 0;
+        Py_DECREF(found);
+        if (failed) return -1;
+    }
+    return count;
+}
+
+/* _person_plan._company_start */
+static Py_ssize_t company_start(const int *kinds, Py_ssize_t org) {
+    for (Py_ssize_t index = org - 1; index > 0; index--) {
+        if (kinds[index] == K_PARTICLE && kinds[index - 1] != K_PARTICLE) return index;
+    }
+    return 0;
+}
+
+static PyObject *readings_of(FactFinder *self, PyObject *tokens, PyObject *cache) {
+    Py_ssize_t count = PyList_GET_SIZE(tokens);
+    int *kinds = PyMem_Malloc((size_t)(count ? count : 1) * sizeof(int));
+    NameToken *names = PyMem_Malloc((size_t)(count ? count : 1) * sizeof(NameToken));
+    PyObject *facts = PyList_New(0), *readings = PyList_New(0), *result = NULL;
+    if (kinds == NULL || names == NULL || facts == NULL || readings == NULL) {
+        if (kinds == NULL || names == NULL) PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t org = gather_facts(self, tokens, cache, facts, kinds);
+    if (org < 0) goto done;
+    if (org < count) { /* a company word: a particle before it may open the company's name */
+        Py_ssize_t cut = company_start(kinds, org);
+        if (cut == 0) {
+            result = Py_NewRef(Py_None);
+            goto done;
+        }
+        PyObject *head = PyList_GetSlice(tokens, 0, cut);
+        if (head != NULL) result = readings_of(self, head, cache);
+        Py_XDECREF(head);
+        goto done;
+    }
+    int strong = 0, greeting = 0;
+    Py_ssize_t i = 0;
+    for (; i < count; i++) {
+        long role = PyLong_AsLong(PyTuple_GET_ITEM(PyList_GET_ITEM(facts, i), 3));
+        if (role == -1 && PyErr_Occurred()) goto done;
+        if (role == R_GREETING) greeting = 1;
+        else if (role == R_HONORIFIC) strong = 1;
+        else if (strong || role == R_NAME) break;
+    }
+    for (Py_ssize_t start = i; start < count && start < i + READING_STARTS; start++) {
+        int n = read_name(tokens, kinds, count, start, strong, names);
+        if (n == 0) continue;
+        for (int pass = 0; pass < 2 && n > 0; pass++) {
+            PyObject *reading = reading_list(self, tokens, names, n);
+            int failed = reading == NULL || PyList_Append(readings, reading) < 0;
+            Py_XDECREF(reading);
+            if (failed) goto done;
+            if (!is_tail_kind(names[n - 1].kind)) break; /* "Christa Butte", else "Christa" */
+            n--;
+            while (n && names[n - 1].kind == K_PARTICLE) n--;
+        }
+    }
+    result = PyList_GET_SIZE(readings) == 0
+                 ? Py_NewRef(Py_None)
+                 : Py_BuildValue("(OOOOO)", tokens, facts, strong ? Py_True : Py_False,
+                                 greeting ? Py_True : Py_False, readings);
+done:
+    PyMem_Free(kinds);
+    PyMem_Free(names);
+    Py_XDECREF(facts);
+    Py_XDECREF(readings);
+    return result;
+}
+
+static PyObject *FactFinder_readings(FactFinder *self, PyObject *args) {
+    PyObject *tokens, *cache;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &tokens, &PyDict_Type, &cache)) return NULL;
+    if (self->frequencies == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "FactFinder was not initialised");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(tokens); i++) {
+        if (!PyUnicode_Check(PyList_GET_ITEM(tokens, i))) {
+            PyErr_SetString(PyExc_TypeError, "readings() needs a list of str");
+            return NULL;
+        }
+    }
+    return readings_of(self, tokens, cache);
+}
+
 static int FactFinder_init(FactFinder *self, PyObject *args, PyObject *kwds) {
     static char *kwlist[] = {"sets",       "kinds", "capitals", "frequencies",
                              "thresholds", "zipfs", NULL};
@@ -510,6 +727,8 @@ static void FactFinder_dealloc(FactFinder *self) {
 static PyMethodDef FactFinder_methods[] = {
     {"facts", (PyCFunction)FactFinder_facts, METH_O,
      "(kind, bare word, company word, role) of a token, as Planner.python_facts."},
+    {"readings", (PyCFunction)FactFinder_readings, METH_VARARGS,
+     "A run's name readings from its tokens, facts kept in a dict, as Planner.python_readings."},
     {NULL, NULL, 0, NULL},
 };
 

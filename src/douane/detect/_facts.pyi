@@ -13,3 +13,15 @@ class FactFinder:
         zipfs: Callable[[str], tuple[float, ...] | None] | None = None,
     ) -> None: ...
     def facts(self, token: str, /) -> tuple[str, str, bool, int]: ...
+    def readings(
+        self, tokens: list[str], cache: dict[str, tuple[str, str, bool, int]], /
+    ) -> (
+        tuple[
+            list[str],
+            list[tuple[str, str, bool, int]],
+            bool,
+            bool,
+            list[list[tuple[int, str, str]]],
+        ]
+        | None
+    ): ...

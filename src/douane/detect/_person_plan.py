@@ -9,7 +9,7 @@ no token that can begin a name, rejects them before any look at their context.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import final
+from typing import Any, final
 
 from douane.detect._names import FUNCTION_WORD, SPREAD, WORD_MIN, Lexicon, uncached_frequencies
 from douane.detect._native import native
@@ -69,6 +69,9 @@ _LONE_NAME_KINDS = frozenset({"first", "wfirst", "last", "wlast", "caps", "initi
 # What one token is, independent of its neighbours: (kind, bare form, company word, role at the
 # head of a run). A plain tuple: one is made for every distinct token.
 TokenFacts = tuple[str, str, bool, int]
+# What a run may read as before scoring: (its tokens up to a company word, their facts, after an
+# honorific, after a greeting, each reading's (token index, token, kind) triples).
+Readings = tuple[list[str], list[TokenFacts], bool, bool, list[list[tuple[int, str, str]]]]
 FactFinderArgs = tuple[
     tuple[frozenset[str], ...],
     tuple[str, ...],
@@ -167,7 +170,12 @@ class Planner:
         self._facts: dict[str, TokenFacts] = {}
         self._scores: dict[tuple[tuple[str, ...], bool, bool], Candidate] = {}
         self._greeting_words = lexicon.greetings | lexicon.roles
-        self._native_facts = _fact_finder(lexicon, self._greeting_words)
+        finder = _fact_finder(lexicon, self._greeting_words)
+        self._native_facts: Callable[[str], TokenFacts] | None = (
+            None if finder is None else finder.facts
+        )
+        self._native_readings: Callable[[list[str], dict[str, TokenFacts]], Readings | None] | None
+        self._native_readings = None if finder is None else finder.readings
 
     def clear(self) -> None:
         self.plans.clear()
@@ -234,6 +242,17 @@ class Planner:
 
     def _analyse_tokens(self, run: str, tokens: list[str]) -> Plan | None:
         """The plan of any run (the general case, for runs of two tokens or more)."""
+        native = self._native_readings
+        found = native(tokens, self._facts) if native is not None else self.python_readings(tokens)
+        if found is None:
+            return None
+        tokens, facts, strong, greeting, readings = found
+        return _plan(run, tokens, facts, readings, strong, greeting, self._scores)
+
+    def python_readings(self, tokens: list[str]) -> Readings | None:
+        """The run's name readings, not scored: (its tokens up to a company, their facts,
+        strong, greeting, readings), None for no name. The definition; `_facts` is the same in
+        C, both keeping the tokens' facts in `self._facts`."""
         facts_of = self._facts.get
         facts: list[TokenFacts] = []
         for index, token in enumerate(tokens):
@@ -241,7 +260,7 @@ class Planner:
             if token_facts[2]:  # a company word: the run is no name, unless a particle before
                 # it opens the company's name ("Robin Schacht von Brennwald Logistik GmbH")
                 cut = _company_start(tokens, facts, index)
-                return self._analyse_tokens(run, tokens[:cut]) if cut > 0 else None
+                return self.python_readings(tokens[:cut]) if cut > 0 else None
             facts.append(token_facts)
         strong = greeting = False
         count = len(tokens)
@@ -268,9 +287,7 @@ class Planner:
                     names.pop()
                 if names:
                     readings.append(names)
-        if not readings:
-            return None
-        return _plan(run, tokens, facts, readings, strong, greeting, self._scores)
+        return (tokens, facts, strong, greeting, readings) if readings else None
 
     def _analyse_word(self, token: str) -> Plan | None:
         """The plan of a one-token run: _analyse without its loops."""
@@ -300,11 +317,12 @@ def fact_finder_args(lex: Lexicon, greetings: frozenset[str]) -> FactFinderArgs:
     return sets, KINDS, CAPITALS, uncached_frequencies, thresholds, native_zipfs()
 
 
-def _fact_finder(lex: Lexicon, greetings: frozenset[str]) -> Callable[[str], TokenFacts] | None:
-    """`_facts.FactFinder(...).facts` for `lex`, or None where the extension is not built."""
+def _fact_finder(lex: Lexicon, greetings: frozenset[str]) -> Any:
+    """`_facts.FactFinder(...)` for `lex` (its `facts` and `readings`), or None where the
+    extension is not built."""
     if _FactFinder is None:
         return None
-    return _FactFinder(*fact_finder_args(lex, greetings)).facts  # type: ignore[no-any-return]
+    return _FactFinder(*fact_finder_args(lex, greetings))
 
 
 def _plan(
