@@ -24,11 +24,12 @@ def test_near_decides_as_its_regexes_alone() -> None:
     lex = load_lexicon()
     pieces = [
         *lex.person_ids, *lex.person_id_links, *lex.person_id_leads, *lex.person_traits,
-        " ", " ", "\t", "\n", ":", ",", "–", "x", "Code", "Anna Roth", "Bo Li",
+        " ", " ", "\t", "\n", ":", ",", "–", "—", "-", "x", "Code", "Anna Roth", "Bo Li",
+        "from", "aus", "(Utrecht)", "London", "Köln",
     ]  # fmt: skip
     rng = random.Random(9)
     verdicts = {True: 0, False: 0}
-    for _ in range(4000):
+    for _ in range(8000):
         before = "".join(rng.choices(pieces, k=rng.randrange(0, 6)))
         after = "".join(rng.choices(pieces, k=rng.randrange(0, 6)))
         name = rng.choice(["Anna Roth", "Bo Li", "Eckart Noack", "Li"])

@@ -15,6 +15,8 @@ from douane.detect._names import Lexicon
 __all__ = ["PersonIdCue"]
 
 _REACH = 48  # characters looked at before and after the run, on its line
+_AFTER_MARKS = (",", ":", "–", "—", "-", "(")  # what may follow a name before its identifier
+_PLACE_WORDS = ("of", "from", "aus", "de")  # "of London, BSN", "aus Köln: Steuer-ID"
 
 
 def _alternatives(words: tuple[str, ...]) -> str:
@@ -37,11 +39,15 @@ class PersonIdCue:
         # after: the identifier right after the name, or after a dash, comma or colon, a place
         # ("(Utrecht): BSN", "of London, BSN") or a lead ("holder of DNI"); not "… hat die BSN",
         # which names no holder. Or, after a comma, a trait ("who", "wohnhaft", "domicilié(e)").
-        place = r"(?:\([^()\n]{1,30}\)|(?:of|from|aus|de)[ \t]+[A-Z][\w'’-]+)[ \t]*[,:]?[ \t]*"
+        places = _alternatives(_PLACE_WORDS)
+        place = rf"(?:\([^()\n]{{1,30}}\)|(?:{places})[ \t]+[A-Z][\w'’-]+)[ \t]*[,:]?[ \t]*"
         self._after = re.compile(
             rf"[ \t]*(?:[,:–—-][ \t]*)?(?:{place})?(?:(?:{leads})[ \t]+)?(?:{ids})\b"
             rf"|[ \t]*,[ \t]*(?:{traits})(?![\w(])"
         )
+        # What `_after` can meet first past the blanks: one test rules out most runs.
+        heads = (*_AFTER_MARKS, *_PLACE_WORDS, *lexicon.person_id_leads, *lexicon.person_ids)
+        self._after_starts = frozenset(head[0] for head in heads)
 
     def near(self, text: str, start: int, end: int) -> bool:
         """Only for runs of two tokens or more: one word before an identifier is as often a
@@ -53,4 +59,10 @@ class PersonIdCue:
             head[head.rfind("\n") + 1 :]
         ):
             return True
-        return self._after.match(text, end, end + _REACH) is not None
+        limit = min(len(text), end + _REACH)
+        pos = end
+        while pos < limit and text[pos] in " \t":
+            pos += 1
+        if pos == limit or text[pos] not in self._after_starts:
+            return False
+        return self._after.match(text, end, limit) is not None
