@@ -13,6 +13,7 @@ from douane.detect._person_enum import (
     _WORD_BEFORE,
     _capital_neighbour,
     _separator_before,
+    _word_before,
     enumerated,
     member_words,
 )
@@ -91,3 +92,18 @@ def test_the_neighbour_test_finds_what_the_regexes_alone_find() -> None:
                 assert _capital_neighbour(text, start, end) == plain, (text, start, end)
                 found += plain
     assert found > 500
+
+
+def test_the_word_before_scan_is_the_regex() -> None:
+    """_word_before answers as _WORD_BEFORE.search on random windows of name-like text."""
+    rng = random.Random(11)
+    pieces = ["Anna", "anna", "É", "é", "Ø", "×", "O'", "’", "-", "_", ".", " ", "\n", "x", "3"]
+    found = 0
+    for _ in range(4000):
+        text = "".join(rng.choices(pieces, k=rng.randrange(0, 8)))
+        for high in range(len(text) + 1):
+            for low in range(max(0, high - 6), high + 1):
+                plain = _WORD_BEFORE.search(text, low, high) is not None
+                assert _word_before(text, low, high) == plain, (text, low, high)
+                found += plain
+    assert found > 1000

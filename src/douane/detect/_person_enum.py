@@ -22,10 +22,11 @@ _MAX_MEMBERS = 12  # each way from a found name: bounds the walk
 _CONJUNCTIONS = ("and", "und", "et", "or", "oder", "ou", "y", "e")
 _AND = "|".join(_CONJUNCTIONS)
 _SEPARATOR = re.compile(rf",[ \t]*|,?[ \t]+(?:{_AND})[ \t]+")
-_WORD_BEFORE = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-Þ][\w'’-]*\.?$")
+_WORD_BEFORE = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-Þ][\w'’-]*\.?$")  # the definition of _word_before
+_WORD_EXTRA = "_'’-"  # what [\w'’-] adds to str.isalnum
 _SEPARATOR_BEFORE = re.compile(rf"(?:,[ \t]*|,?[ \t]+(?:{_AND})[ \t]+)$")
-# What the text before a separator ending at a position ends with, blanks stripped.
-_SEPARATOR_ENDS = (",", *_CONJUNCTIONS)
+# A conjunction as the end of a separator has a blank before it.
+_BLANK_CONJUNCTIONS = tuple(blank + word for blank in " \t" for word in _CONJUNCTIONS)
 
 
 def enumerated(
@@ -70,7 +71,26 @@ def _capital_neighbour(text: str, start: int, end: int) -> bool:
     before = _separator_before(text, start)
     if before is None:
         return False
-    return _WORD_BEFORE.search(text, max(0, before.start() - 40), before.start()) is not None
+    return _word_before(text, max(0, before.start() - 40), before.start())
+
+
+def _word_before(text: str, low: int, high: int) -> bool:
+    """`_WORD_BEFORE.search(text, low, high) is not None` by one backward scan: a capitalised
+    word (a dot after it allowed) ends at `high`, or before a line break there, as `$` does."""
+    end = high - 1 if high > low and text[high - 1] == "\n" else high
+    if end > low and text[end - 1] == ".":
+        end -= 1
+    pos = end - 1
+    while pos >= low:
+        char = text[pos]
+        if not (char.isalnum() or char in _WORD_EXTRA):
+            return False
+        if ("A" <= char <= "Z" or "À" <= char <= "Ö" or "Ø" <= char <= "Þ") and not (
+            pos and (text[pos - 1].isalnum() or text[pos - 1] in "_-")
+        ):
+            return True
+        pos -= 1
+    return False
 
 
 _BLANKS = frozenset(" \t")
@@ -80,12 +100,13 @@ _AFTER_BLANK = frozenset(" \t" + "".join(word[0] for word in _CONJUNCTIONS))
 
 
 def _separator_before(text: str, pos: int) -> re.Match[str] | None:
-    """The separator that ends at `pos` (or before a line break there, as `$` allows); a test
-    in C first rules out most positions."""
+    """The separator that ends at `pos` (or before a line break there, as `$` allows); string
+    tests first rule out most positions."""
     low = max(0, pos - _MAX_GAP)
-    head = text[low:pos]
-    if not head.removesuffix("\n").rstrip(" \t").endswith(_SEPARATOR_ENDS):
-        return None
+    head = text[low:pos].removesuffix("\n")
+    bare = head.rstrip(" \t")
+    if not (bare.endswith(",") or (len(bare) < len(head) and bare.endswith(_BLANK_CONJUNCTIONS))):
+        return None  # neither "," nor a blank, a conjunction and blanks end the text there
     return _SEPARATOR_BEFORE.search(text, low, pos)
 
 
