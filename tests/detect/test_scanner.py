@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import threading
 import time
 from collections.abc import Iterable
@@ -11,6 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from douane.detect import Scanner, resolve_overlaps
+from douane.detect._findings import SpanSweep
+from douane.detect.scanner import _SWEEP, _greedy, python_resolve_overlaps
 from douane.errors import ScanFailed
 from douane.types import Finding, FindingType, Level
 
@@ -180,6 +184,59 @@ def test_clustered_resolution_equals_global_greedy(
 ) -> None:
     items = [f(s, s + n, t, score=sc, det=d) for s, n, t, sc, d in raw]
     assert resolve_overlaps(items) == _reference_resolve(items)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 40),
+            st.integers(-1, 12),
+            st.sampled_from(_TYPES),
+            st.sampled_from([0.5, 0.9, 1.0]),
+        ),
+        max_size=30,
+    )
+)
+@settings(max_examples=400, deadline=None)
+def test_the_c_sweep_is_the_python_resolution(
+    raw: list[tuple[int, int, FindingType, float]],
+) -> None:
+    """Empty and reversed spans, duplicates and ties included: the same list, in order."""
+    items = [f(s, s + n, t, score=sc) for s, n, t, sc in raw]
+    sweep = SpanSweep(Finding, _greedy)
+    assert sweep(items) == python_resolve_overlaps(items)
+    assert [id(x) for x in sweep(items) or []] == [id(x) for x in python_resolve_overlaps(items)]
+
+
+def test_the_c_sweep_leaves_what_it_cannot_read_to_python() -> None:
+    sweep = SpanSweep(Finding, _greedy)
+    a, b = f(0, 5, FindingType.PHONE), f(3, 9, FindingType.IBAN)
+    assert sweep([a, b]) == [b]
+    assert sweep((a, b)) is None  # type: ignore[arg-type]  # not a list
+    huge = Finding(2**70, 2**70 + 1, FindingType.PHONE, Level.CONFIDENTIAL, "d")
+    assert sweep([a, huge]) is None and resolve_overlaps([a, huge]) == [a, huge]
+    flag = dataclasses.replace(a, start=True)
+    assert sweep([flag, b]) is None
+    assert sweep([a, "not a finding"]) is None  # type: ignore[list-item]
+    assert resolve_overlaps(iter([b, a])) == [b]  # any iterable still works
+    with pytest.raises(TypeError, match="callable"):
+        SpanSweep(Finding, None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="object slot"):
+        SpanSweep(type("Plain", (), {"start": 0, "end": 1}), _greedy)
+    with pytest.raises(AttributeError):
+        SpanSweep(Level, _greedy)  # type: ignore[arg-type]
+    with pytest.raises(RuntimeError, match="not initialised"):
+        SpanSweep.__new__(SpanSweep)([a])
+
+    def failing(cluster: list[Finding]) -> list[Finding]:
+        raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        SpanSweep(Finding, failing)([a, b])
+
+
+def test_the_scanner_sweeps_in_c_unless_pure() -> None:
+    assert (_SWEEP is None) == bool(os.environ.get("DOUANE_PURE_PYTHON"))
 
 
 def test_scan_segments_copies_every_field_but_segment() -> None:

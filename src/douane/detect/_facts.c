@@ -5,8 +5,8 @@
  * called through the interpreter, and three to five cached frequency look-ups, each a call
  * through functools.lru_cache. That was a sixth of a cold scan. Here the same decisions run as
  * plain C over the same lists (merged into one dict, word -> bit mask of the sets that hold it:
- * one probe for a word, not one per set); a word's frequencies are asked once per token (the planner
- * keeps each token's facts, so a cache here would only cost), and title-casing is left to
+ * one probe for a word, not one per set); a word's frequencies are asked once per token (the
+ * planner keeps each token's facts, so a cache here would only cost), and title-casing is left to
  * str.title. With `zipfs` (`_zipf.Zipf.zipfs`: a lower-case word's three values, or None where
  * the word needs wordfreq's tokenizer) the frequencies come from C to C, and `frequencies`
  * (`_names.uncached_frequencies`) answers only for the words zipfs leaves.
@@ -115,7 +115,7 @@ fail:
     return NULL;
 }
 
-/* The highest and lowest of zipfs' values for the word, 0 when zipfs leaves it (or is not given). */
+/* The highest and lowest of zipfs' values for the word; 0 when zipfs leaves it or is not given. */
 static int native_frequencies(FactFinder *self, PyObject *word, Frequencies *out) {
     if (self->zipfs == NULL) return 0;
     PyObject *lowered = PyObject_CallMethodNoArgs(word, self->lower);

@@ -10,6 +10,15 @@
  *
  * `fields` names cls's slots in the order start, end, type, level, detector, score, segment,
  * label; segment is 0. tests/detect/test_findings.py holds it to base.finding_factory.
+ *
+ * And the sweep of scanner.resolve_overlaps, which reads two slots of every finding:
+ *
+ *   SpanSweep(cls, greedy)(findings) -> the resolved list, or None (then Python decides)
+ *
+ * sorts the findings by (start, end), stable, and keeps each one that overlaps no other; each
+ * cluster of overlapping findings goes to `greedy` (scanner._greedy), and so does the whole list
+ * when a span is empty. None when `findings` is not a list of `cls` instances with int spans.
+ * tests/detect/test_scanner.py holds it to scanner.python_resolve_overlaps.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -124,6 +133,169 @@ static PyTypeObject FindingMakerType = {
     .tp_dealloc = (destructor)FindingMaker_dealloc,
 };
 
+/* ---- SpanSweep ------------------------------------------------------------------------- */
+
+typedef struct {
+    PyObject_HEAD
+    PyTypeObject *cls;
+    PyObject *greedy;
+    Py_ssize_t start_offset, end_offset;
+} SpanSweep;
+
+typedef struct {
+    Py_ssize_t start, end, index;
+} Span;
+
+static int span_order(const void *a, const void *b) {
+    const Span *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    if (x->end != y->end) return x->end < y->end ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index; /* stable, as sorted() */
+}
+
+static int SpanSweep_init(SpanSweep *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"cls", "greedy", NULL};
+    PyObject *cls, *greedy;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O", kwlist, &PyType_Type, &cls, &greedy)) {
+        return -1;
+    }
+    if (!PyCallable_Check(greedy)) {
+        PyErr_SetString(PyExc_TypeError, "greedy must be callable");
+        return -1;
+    }
+    PyObject *start = PyUnicode_FromString("start"), *end = PyUnicode_FromString("end");
+    PyTypeObject *type = (PyTypeObject *)cls;
+    Py_ssize_t start_offset = start == NULL ? -1 : slot_offset(type, start);
+    Py_ssize_t end_offset = start_offset < 0 || end == NULL ? -1 : slot_offset(type, end);
+    Py_XDECREF(start);
+    Py_XDECREF(end);
+    if (end_offset < 0) return -1;
+    self->start_offset = start_offset;
+    self->end_offset = end_offset;
+    Py_XSETREF(self->cls, (PyTypeObject *)Py_NewRef(cls));
+    Py_XSETREF(self->greedy, Py_NewRef(greedy));
+    return 0;
+}
+
+/* The int in the slot at `offset` of `item`; 0 with no exception set when it is not one. */
+static int read_slot(PyObject *item, Py_ssize_t offset, Py_ssize_t *out) {
+    PyObject *value = *(PyObject **)((char *)item + offset);
+    if (value == NULL || !PyLong_CheckExact(value)) return 0;
+    *out = PyLong_AsSsize_t(value);
+    if (*out == -1 && PyErr_Occurred()) {
+        PyErr_Clear(); /* beyond a C integer: Python decides */
+        return 0;
+    }
+    return 1;
+}
+
+/* Append greedy(sorted[low:high]) to `out`; -1 on error. */
+static int append_greedy(SpanSweep *self, PyObject *sorted, Py_ssize_t low, Py_ssize_t high,
+                         PyObject *out) {
+    PyObject *cluster = PyList_GetSlice(sorted, low, high);
+    PyObject *kept = cluster == NULL ? NULL : PyObject_CallOneArg(self->greedy, cluster);
+    Py_XDECREF(cluster);
+    if (kept == NULL) return -1;
+    Py_ssize_t size = PyList_GET_SIZE(out);
+    int failed = PyList_SetSlice(out, size, size, kept);
+    Py_DECREF(kept);
+    return failed;
+}
+
+static PyObject *SpanSweep_call(SpanSweep *self, PyObject *args, PyObject *kwds) {
+    PyObject *findings;
+    if (self->cls == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "SpanSweep was not initialised");
+        return NULL;
+    }
+    if ((kwds != NULL && PyDict_GET_SIZE(kwds) > 0) ||
+        !PyArg_UnpackTuple(args, "SpanSweep", 1, 1, &findings)) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "SpanSweep takes no keywords");
+        return NULL;
+    }
+    if (!PyList_CheckExact(findings)) Py_RETURN_NONE;
+    Py_ssize_t count = PyList_GET_SIZE(findings);
+    Span *spans = PyMem_Malloc((size_t)(count ? count : 1) * sizeof(Span));
+    if (spans == NULL) return PyErr_NoMemory();
+    PyObject *sorted = NULL, *out = NULL;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *item = PyList_GET_ITEM(findings, i);
+        spans[i].index = i;
+        if (Py_TYPE(item) != self->cls || !read_slot(item, self->start_offset, &spans[i].start) ||
+            !read_slot(item, self->end_offset, &spans[i].end)) {
+            PyMem_Free(spans);
+            Py_RETURN_NONE;
+        }
+    }
+    qsort(spans, (size_t)count, sizeof(Span), span_order);
+    sorted = PyList_New(count);
+    if (sorted == NULL) goto done;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyList_SET_ITEM(sorted, i, Py_NewRef(PyList_GET_ITEM(findings, spans[i].index)));
+    }
+    int empty = 0;
+    for (Py_ssize_t i = 0; i < count && !empty; i++) empty = spans[i].end <= spans[i].start;
+    if (count < 2 || empty) { /* resolve_overlaps' plain paths */
+        out = count < 2 ? Py_NewRef(sorted) : PyObject_CallOneArg(self->greedy, sorted);
+        goto done;
+    }
+    out = PyList_New(0);
+    if (out == NULL) goto done;
+    Py_ssize_t first = 0, reach = spans[0].end;
+    for (Py_ssize_t i = 1; i <= count; i++) {
+        if (i < count && spans[i].start < reach) {
+            if (spans[i].end > reach) reach = spans[i].end;
+            continue;
+        }
+        int failed = i - first == 1
+                         ? PyList_Append(out, PyList_GET_ITEM(sorted, first))
+                         : append_greedy(self, sorted, first, i, out);
+        if (failed) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        if (i < count) {
+            first = i;
+            reach = spans[i].end;
+        }
+    }
+done:
+    PyMem_Free(spans);
+    Py_XDECREF(sorted);
+    return out;
+}
+
+static int SpanSweep_traverse(SpanSweep *self, visitproc visit, void *arg) {
+    Py_VISIT(self->cls);
+    Py_VISIT(self->greedy);
+    return 0;
+}
+
+static int SpanSweep_tp_clear(SpanSweep *self) {
+    Py_CLEAR(self->cls);
+    Py_CLEAR(self->greedy);
+    return 0;
+}
+
+static void SpanSweep_dealloc(SpanSweep *self) {
+    PyObject_GC_UnTrack(self);
+    SpanSweep_tp_clear(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyTypeObject SpanSweepType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "douane.detect._findings.SpanSweep",
+    .tp_basicsize = sizeof(SpanSweep),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_doc = "SpanSweep(cls, greedy)(findings): resolve_overlaps' sweep, or None",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)SpanSweep_init,
+    .tp_call = (ternaryfunc)SpanSweep_call,
+    .tp_traverse = (traverseproc)SpanSweep_traverse,
+    .tp_clear = (inquiry)SpanSweep_tp_clear,
+    .tp_dealloc = (destructor)SpanSweep_dealloc,
+};
+
 static struct PyModuleDef findings_module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "douane.detect._findings",
@@ -132,5 +304,15 @@ static struct PyModuleDef findings_module = {
 };
 
 PyMODINIT_FUNC PyInit__findings(void) {
-    return douane_module(&findings_module, &FindingMakerType, "FindingMaker");
+    PyObject *module = douane_module(&findings_module, &FindingMakerType, "FindingMaker");
+    if (module == NULL) return NULL;
+    PyObject *all = PyObject_GetAttrString(module, "__all__");
+    PyObject *name = PyUnicode_FromString("SpanSweep");
+    int failed = all == NULL || name == NULL || PyList_Append(all, name) < 0 ||
+                 PyType_Ready(&SpanSweepType) < 0 ||
+                 PyModule_AddObjectRef(module, "SpanSweep", (PyObject *)&SpanSweepType) < 0;
+    Py_XDECREF(all);
+    Py_XDECREF(name);
+    if (failed) Py_CLEAR(module);
+    return module;
 }

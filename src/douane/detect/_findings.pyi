@@ -1,6 +1,8 @@
+from collections.abc import Callable
+
 from douane.types import Finding, FindingType, Level
 
-__all__ = ["FindingMaker"]
+__all__ = ["FindingMaker", "SpanSweep"]
 
 class FindingMaker:
     def __init__(
@@ -13,3 +15,9 @@ class FindingMaker:
         label: str,
     ) -> None: ...
     def __call__(self, start: int, end: int, score: float, /) -> Finding: ...
+
+class SpanSweep:
+    def __init__(
+        self, cls: type[Finding], greedy: Callable[[list[Finding]], list[Finding]]
+    ) -> None: ...
+    def __call__(self, findings: list[Finding], /) -> list[Finding] | None: ...

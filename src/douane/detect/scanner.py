@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from operator import attrgetter
 
+from douane.detect._native import native
 from douane.detect.base import TYPE_PRIORITY, Detector
 from douane.errors import ScanFailed
 from douane.types import Finding
 
-__all__ = ["STRONG_SCORE", "Scanner", "resolve_overlaps"]
+__all__ = ["STRONG_SCORE", "Scanner", "python_resolve_overlaps", "resolve_overlaps"]
 
 # Findings at or above this score are validated (checksum, strict format, keyword + shape);
 # they beat any weaker finding they overlap, whatever its type.
@@ -39,7 +40,17 @@ def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
     another need ranking: a sweep by start splits them into clusters of transitively overlapping
     spans, and a kept span of one cluster never overlaps a finding of another, so ranking each
     cluster alone gives exactly the global greedy result (most findings are alone: no sort key).
+    The sweep runs in C (`_findings.SpanSweep`) where built, for a list of Findings.
     """
+    if _SWEEP is not None and type(findings) is list:
+        swept: list[Finding] | None = _SWEEP(findings)
+        if swept is not None:
+            return swept
+    return python_resolve_overlaps(findings)
+
+
+def python_resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
+    """resolve_overlaps in Python: the definition the C sweep is held to."""
     items = sorted(findings, key=_span)
     count = len(items)
     if count < 2:
@@ -86,6 +97,12 @@ def _greedy(findings: list[Finding]) -> list[Finding]:
         chosen.append(f)
     chosen.sort(key=_span)
     return chosen
+
+
+_SpanSweep = native("_findings", "SpanSweep")
+_SWEEP: Callable[[list[Finding]], list[Finding] | None] | None = (
+    None if _SpanSweep is None else _SpanSweep(Finding, _greedy)
+)
 
 
 class Scanner:
