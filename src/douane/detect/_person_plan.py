@@ -133,12 +133,8 @@ class Plan:
         candidates: tuple[Candidate, ...],
         words: tuple[str, ...],  # the first candidate's name tokens, particles left out
     ) -> None:
-        self.strong, self.greeting, self.cue_only, self.cue_helps = (
-            strong,
-            greeting,
-            cue_only,
-            cue_helps,
-        )
+        self.strong, self.greeting = strong, greeting
+        self.cue_only, self.cue_helps = cue_only, cue_helps
         self.candidates, self.words = candidates, words
 
     def fields(self) -> tuple[bool, bool, bool, bool, tuple[Candidate, ...], tuple[str, ...]]:
