@@ -1,8 +1,9 @@
 """Benchmark the default detector set against Presidio's AnalyzerEngine on the same texts.
 
-Measures throughput (MB/s, one core), per-prompt latency (p50/p99 for 300-character and 4 KB
-prompts; for 4 KB also the fastest of 5 runs per prompt, and each detector's share), memory of a
-loaded scanner, pathological inputs, and both tools' F1 and leak rate on the dev corpus. Usage:
+Measures throughput (MB/s, one core; also through `scan_segments`, the gateway's call, on
+requests of 8 texts), per-prompt latency (p50/p99 for 300-character and 4 KB prompts; for 4 KB
+also the fastest of 5 runs per prompt, and each detector's share), memory of a loaded scanner,
+pathological inputs, and both tools' F1 and leak rate on the dev corpus. Usage:
 
     .venv/bin/python bench/scan.py [--corpus ../shared/eval/dev.jsonl] [--no-presidio] [--json]
 
@@ -20,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from douane.config import load_config
 from douane.detect import Scanner, build_scanner
@@ -28,6 +30,8 @@ from douane.evaluate import Record, evaluate, load_corpus
 from douane.types import Finding, FindingType, Level
 
 __all__: list[str] = []
+
+T = TypeVar("T", str, list[str])
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"
 PRESIDIO_TYPES = {
@@ -94,13 +98,14 @@ def cold(scanner: Scanner) -> Callable[[], None]:
 
 
 def throughput(
-    scan: Callable[[str], object],
-    texts: list[str],
+    scan: Callable[[T], object],
+    texts: list[T],
     min_seconds: float,
     reset: Callable[[], None] = lambda: None,
 ) -> float:
-    """MB/s (UTF-8 bytes) scanning every text, repeated for at least `min_seconds`."""
-    size = sum(len(t.encode()) for t in texts)
+    """MB/s (UTF-8 bytes) scanning every text (or request of texts), repeated for at least
+    `min_seconds`."""
+    size = sum(_size(t) for t in texts)
     done, start = 0, time.perf_counter()
     while True:
         reset()
@@ -110,6 +115,10 @@ def throughput(
         elapsed = time.perf_counter() - start
         if elapsed >= min_seconds:
             return done / elapsed / 1e6
+
+
+def _size(item: str | list[str]) -> int:
+    return len(item.encode()) if isinstance(item, str) else sum(len(t.encode()) for t in item)
 
 
 def latency(scan: Callable[[str], object], items: list[str]) -> tuple[float, float]:
@@ -249,6 +258,7 @@ def main() -> int:
     records = load_corpus(args.corpus)
     texts = [r.text for r in records]
     short, long_ = prompts(texts, 300, 1000), prompts(texts, 4096, 500)
+    requests = [texts[i : i + 8] for i in range(0, len(texts), 8)]
 
     before = rss_mb()
     t0 = time.perf_counter()
@@ -273,6 +283,13 @@ def main() -> int:
                 throughput(scanner.scan, texts, args.seconds, cold(scanner)), 2
             ),
             "throughput_warm_mb_s": round(throughput(scanner.scan, texts, args.seconds), 2),
+            # The gateway's call: one scan_segments per request, here 8 corpus texts a request.
+            "throughput_8_messages_mb_s": round(
+                throughput(scanner.scan_segments, requests, args.seconds, cold(scanner)), 2
+            ),
+            "throughput_8_messages_warm_mb_s": round(
+                throughput(scanner.scan_segments, requests, args.seconds), 2
+            ),
             "latency_300_ms": [round(x, 3) for x in latency(scanner.scan, short)],
             "latency_4k_ms": [round(x, 3) for x in latency(scanner.scan, long_)],
             "latency_4k_best_of_5_ms": [round(x, 3) for x in latency_best(scanner.scan, long_)],

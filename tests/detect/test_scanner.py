@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.corpora import corpus_texts
 
 from douane.detect import Scanner, resolve_overlaps
 from douane.detect._findings import SpanSweep
@@ -72,6 +73,37 @@ def test_scan_segments_sets_segment_index() -> None:
     s = Scanner([Fixed("x", [f(0, 3, FindingType.PERSON)])])
     out = s.scan_segments(["abcd", "", "efgh"])
     assert [x.segment for x in out] == [0, 2]
+
+
+def test_scan_segments_runs_each_detector_over_every_text_in_turn() -> None:
+    """Detector-major order, and the same findings as scanning text by text."""
+    calls: list[tuple[str, str]] = []
+
+    class Recording(Fixed):
+        def scan(self, text: str) -> Iterable[Finding]:
+            calls.append((self.name, text))
+            return super().scan(text)
+
+    person, phone = f(0, 3, FindingType.PERSON), f(2, 6, FindingType.PHONE, score=0.9)
+    s = Scanner([Recording("a", [person]), Recording("b", [phone])])
+    out = s.scan_segments(["abcdef", "", "ghijkl"])
+    assert calls == [("a", "abcdef"), ("a", "ghijkl"), ("b", "abcdef"), ("b", "ghijkl")]
+    per_text = [dataclasses.replace(x, segment=i) for i in (0, 2) for x in s.scan("abcdef")]
+    assert out == per_text and [x.segment for x in out] == [0, 2]
+    bad = Scanner([Fixed("x", []), Fixed("y", [f(0, 99, FindingType.PERSON)])])
+    with pytest.raises(ScanFailed, match="'y'"):
+        bad.scan_segments(["abc", "def"])
+
+
+def test_scan_segments_finds_what_scan_finds(default_scanner: Scanner) -> None:
+    texts = corpus_texts()[:120]
+    expected = [
+        dataclasses.replace(x, segment=i)
+        for i, text in enumerate(texts)
+        for x in default_scanner.scan(text)
+    ]
+    assert default_scanner.scan_segments(texts) == expected
+    assert len(expected) > 100
 
 
 def test_detector_exception_propagates() -> None:

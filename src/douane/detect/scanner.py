@@ -126,27 +126,42 @@ class Scanner:
         if not text:
             return []
         raw: list[Finding] = []
-        append = raw.append
-        n = len(text)
         for detector in self._detectors:
-            for f in detector.scan(text):
-                if not 0 <= f.start < f.end <= n:
-                    raise ScanFailed(
-                        f"detector {detector.name!r} returned an invalid span "
-                        f"for a {f.type} finding"
-                    )
-                append(f if f.segment == 0 else replace(f, segment=0))
+            _collect(detector, text, raw)
         return resolve_overlaps(raw)
 
     def scan_segments(self, texts: Sequence[str]) -> list[Finding]:
-        """Findings of every text, each carrying its text's index as `segment`."""
+        """Findings of every text, each carrying its text's index as `segment`.
+
+        Each detector runs over every text before the next detector starts: the texts of one
+        request share a detector's code and tables while the core's caches still hold them.
+        Text by text, the detectors evict each other's (a chat request of 8 messages scans
+        11-13 % faster this way; docs/benchmarks.md, "Eighth session").
+        """
+        raws: list[list[Finding]] = [[] for _ in texts]
+        for detector in self._detectors:
+            for text, raw in zip(texts, raws, strict=True):
+                if text:
+                    _collect(detector, text, raw)
         out: list[Finding] = []
-        for i, text in enumerate(texts):
+        for i, raw in enumerate(raws):
             if i == 0:
-                out.extend(self.scan(text))  # scan() already sets segment=0
+                out.extend(resolve_overlaps(raw))  # the findings carry segment 0 already
                 continue
             out.extend(
                 Finding(f.start, f.end, f.type, f.level, f.detector, f.score, i, f.label)
-                for f in self.scan(text)
+                for f in resolve_overlaps(raw)
             )
         return out
+
+
+def _collect(detector: Detector, text: str, raw: list[Finding]) -> None:
+    """Append the detector's findings in `text` to `raw`, each checked and with segment 0."""
+    append = raw.append
+    n = len(text)
+    for f in detector.scan(text):
+        if not 0 <= f.start < f.end <= n:
+            raise ScanFailed(
+                f"detector {detector.name!r} returned an invalid span for a {f.type} finding"
+            )
+        append(f if f.segment == 0 else replace(f, segment=0))
