@@ -15,6 +15,7 @@ from tests.corpora import corpus_texts
 
 from douane.detect import Scanner, resolve_overlaps
 from douane.detect._findings import SpanSweep
+from douane.detect.base import FINDING_FIELDS
 from douane.detect.scanner import _SWEEP, _greedy, python_resolve_overlaps
 from douane.errors import ScanFailed
 from douane.types import Finding, FindingType, Level
@@ -235,13 +236,16 @@ def test_the_c_sweep_is_the_python_resolution(
 ) -> None:
     """Empty and reversed spans, duplicates and ties included: the same list, in order."""
     items = [f(s, s + n, t, score=sc) for s, n, t, sc in raw]
-    sweep = SpanSweep(Finding, _greedy)
+    sweep = SpanSweep(Finding, _greedy, FINDING_FIELDS)
     assert sweep(items) == python_resolve_overlaps(items)
     assert [id(x) for x in sweep(items) or []] == [id(x) for x in python_resolve_overlaps(items)]
+    copies = sweep(items, 3)
+    assert copies == [dataclasses.replace(x, segment=3) for x in python_resolve_overlaps(items)]
+    assert not {id(x) for x in copies or []} & {id(x) for x in items}
 
 
 def test_the_c_sweep_leaves_what_it_cannot_read_to_python() -> None:
-    sweep = SpanSweep(Finding, _greedy)
+    sweep = SpanSweep(Finding, _greedy, FINDING_FIELDS)
     a, b = f(0, 5, FindingType.PHONE), f(3, 9, FindingType.IBAN)
     assert sweep([a, b]) == [b]
     assert sweep((a, b)) is None  # type: ignore[arg-type]  # not a list
@@ -252,19 +256,24 @@ def test_the_c_sweep_leaves_what_it_cannot_read_to_python() -> None:
     assert sweep([a, "not a finding"]) is None  # type: ignore[list-item]
     assert resolve_overlaps(iter([b, a])) == [b]  # any iterable still works
     with pytest.raises(TypeError, match="callable"):
-        SpanSweep(Finding, None)  # type: ignore[arg-type]
+        SpanSweep(Finding, None, FINDING_FIELDS)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="object slot"):
-        SpanSweep(type("Plain", (), {"start": 0, "end": 1}), _greedy)
+        SpanSweep(type("Plain", (), {"start": 0, "end": 1}), _greedy, FINDING_FIELDS)
     with pytest.raises(AttributeError):
-        SpanSweep(Level, _greedy)  # type: ignore[arg-type]
+        SpanSweep(Level, _greedy, FINDING_FIELDS)  # type: ignore[arg-type]
     with pytest.raises(RuntimeError, match="not initialised"):
         SpanSweep.__new__(SpanSweep)([a])
+    with pytest.raises(TypeError, match="segment must be an int"):
+        sweep([a], "1")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="8 slots"):
+        SpanSweep(Finding, _greedy, FINDING_FIELDS[:7])
+    assert sweep([a], 0) == [a] and sweep([a], 2) == [dataclasses.replace(a, segment=2)]
 
     def failing(cluster: list[Finding]) -> list[Finding]:
         raise ZeroDivisionError
 
     with pytest.raises(ZeroDivisionError):
-        SpanSweep(Finding, failing)([a, b])
+        SpanSweep(Finding, failing, FINDING_FIELDS)([a, b])
 
 
 def test_the_scanner_sweeps_in_c_unless_pure() -> None:

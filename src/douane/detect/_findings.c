@@ -13,12 +13,14 @@
  *
  * And the sweep of scanner.resolve_overlaps, which reads two slots of every finding:
  *
- *   SpanSweep(cls, greedy)(findings) -> the resolved list, or None (then Python decides)
+ *   SpanSweep(cls, greedy, fields)(findings, segment=0) -> the resolved list, or None
  *
  * sorts the findings by (start, end), stable, and keeps each one that overlaps no other; each
  * cluster of overlapping findings goes to `greedy` (scanner._greedy), and so does the whole list
- * when a span is empty. None when `findings` is not a list of `cls` instances with int spans.
- * tests/detect/test_scanner.py holds it to scanner.python_resolve_overlaps.
+ * when a span is empty. The kept findings of a segment other than 0 are copies with that
+ * segment (a frozen dataclass's __init__ costs ~3 µs a copy). None when `findings` is not a list
+ * of `cls` instances with int spans: then Python decides. tests/detect/test_scanner.py holds it
+ * to scanner.python_resolve_overlaps.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -139,7 +141,7 @@ typedef struct {
     PyObject_HEAD
     PyTypeObject *cls;
     PyObject *greedy;
-    Py_ssize_t start_offset, end_offset;
+    Py_ssize_t offset[NFIELDS];
 } SpanSweep;
 
 typedef struct {
@@ -154,26 +156,53 @@ static int span_order(const void *a, const void *b) {
 }
 
 static int SpanSweep_init(SpanSweep *self, PyObject *args, PyObject *kwds) {
-    static char *kwlist[] = {"cls", "greedy", NULL};
-    PyObject *cls, *greedy;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O", kwlist, &PyType_Type, &cls, &greedy)) {
+    static char *kwlist[] = {"cls", "greedy", "fields", NULL};
+    PyObject *cls, *greedy, *fields;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OO!", kwlist, &PyType_Type, &cls, &greedy,
+                                     &PyTuple_Type, &fields)) {
         return -1;
     }
     if (!PyCallable_Check(greedy)) {
         PyErr_SetString(PyExc_TypeError, "greedy must be callable");
         return -1;
     }
-    PyObject *start = PyUnicode_FromString("start"), *end = PyUnicode_FromString("end");
-    PyTypeObject *type = (PyTypeObject *)cls;
-    Py_ssize_t start_offset = start == NULL ? -1 : slot_offset(type, start);
-    Py_ssize_t end_offset = start_offset < 0 || end == NULL ? -1 : slot_offset(type, end);
-    Py_XDECREF(start);
-    Py_XDECREF(end);
-    if (end_offset < 0) return -1;
-    self->start_offset = start_offset;
-    self->end_offset = end_offset;
+    if (PyTuple_GET_SIZE(fields) != NFIELDS) {
+        PyErr_SetString(PyExc_ValueError, "fields must name 8 slots");
+        return -1;
+    }
+    for (int i = 0; i < NFIELDS; i++) {
+        self->offset[i] = slot_offset((PyTypeObject *)cls, PyTuple_GET_ITEM(fields, i));
+        if (self->offset[i] < 0) return -1;
+    }
     Py_XSETREF(self->cls, (PyTypeObject *)Py_NewRef(cls));
     Py_XSETREF(self->greedy, Py_NewRef(greedy));
+    return 0;
+}
+
+/* A copy of the finding `item` (a cls instance) with `segment` in its segment slot. */
+static PyObject *with_segment(SpanSweep *self, PyObject *item, PyObject *segment) {
+    PyObject *copy = self->cls->tp_alloc(self->cls, 0);
+    if (copy == NULL) return NULL;
+    for (int i = 0; i < NFIELDS; i++) {
+        PyObject *value = i == SEGMENT ? segment : *(PyObject **)((char *)item + self->offset[i]);
+        *(PyObject **)((char *)copy + self->offset[i]) = Py_XNewRef(value);
+    }
+    return copy;
+}
+
+/* The findings of `kept` copied with `segment`, in place; -1 on error. */
+static int set_segment(SpanSweep *self, PyObject *kept, PyObject *segment) {
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(kept); i++) {
+        PyObject *item = PyList_GET_ITEM(kept, i);
+        if (Py_TYPE(item) != self->cls) {
+            PyErr_SetString(PyExc_TypeError, "greedy returned a finding of another class");
+            return -1;
+        }
+        PyObject *copy = with_segment(self, item, segment);
+        if (copy == NULL) return -1;
+        PyList_SET_ITEM(kept, i, copy);
+        Py_DECREF(item);
+    }
     return 0;
 }
 
@@ -203,14 +232,18 @@ static int append_greedy(SpanSweep *self, PyObject *sorted, Py_ssize_t low, Py_s
 }
 
 static PyObject *SpanSweep_call(SpanSweep *self, PyObject *args, PyObject *kwds) {
-    PyObject *findings;
+    PyObject *findings, *segment = NULL;
     if (self->cls == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "SpanSweep was not initialised");
         return NULL;
     }
     if ((kwds != NULL && PyDict_GET_SIZE(kwds) > 0) ||
-        !PyArg_UnpackTuple(args, "SpanSweep", 1, 1, &findings)) {
+        !PyArg_UnpackTuple(args, "SpanSweep", 1, 2, &findings, &segment)) {
         if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "SpanSweep takes no keywords");
+        return NULL;
+    }
+    if (segment != NULL && !PyLong_CheckExact(segment)) {
+        PyErr_SetString(PyExc_TypeError, "segment must be an int");
         return NULL;
     }
     if (!PyList_CheckExact(findings)) Py_RETURN_NONE;
@@ -221,8 +254,8 @@ static PyObject *SpanSweep_call(SpanSweep *self, PyObject *args, PyObject *kwds)
     for (Py_ssize_t i = 0; i < count; i++) {
         PyObject *item = PyList_GET_ITEM(findings, i);
         spans[i].index = i;
-        if (Py_TYPE(item) != self->cls || !read_slot(item, self->start_offset, &spans[i].start) ||
-            !read_slot(item, self->end_offset, &spans[i].end)) {
+        if (Py_TYPE(item) != self->cls || !read_slot(item, self->offset[START], &spans[i].start) ||
+            !read_slot(item, self->offset[END], &spans[i].end)) {
             PyMem_Free(spans);
             Py_RETURN_NONE;
         }
@@ -262,6 +295,14 @@ static PyObject *SpanSweep_call(SpanSweep *self, PyObject *args, PyObject *kwds)
 done:
     PyMem_Free(spans);
     Py_XDECREF(sorted);
+    if (out != NULL && segment != NULL && PyObject_IsTrue(segment)) { /* an int: never fails */
+        if (!PyList_CheckExact(out)) {
+            Py_CLEAR(out);
+            PyErr_SetString(PyExc_TypeError, "greedy must return a list");
+        } else if (set_segment(self, out, segment) < 0) {
+            Py_CLEAR(out);
+        }
+    }
     return out;
 }
 
@@ -287,7 +328,7 @@ static PyTypeObject SpanSweepType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "douane.detect._findings.SpanSweep",
     .tp_basicsize = sizeof(SpanSweep),
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
-    .tp_doc = "SpanSweep(cls, greedy)(findings): resolve_overlaps' sweep, or None",
+    .tp_doc = "SpanSweep(cls, greedy, fields)(findings, segment=0): resolve_overlaps' sweep",
     .tp_new = PyType_GenericNew,
     .tp_init = (initproc)SpanSweep_init,
     .tp_call = (ternaryfunc)SpanSweep_call,

@@ -18,6 +18,9 @@ class FindingMaker:
 
 class SpanSweep:
     def __init__(
-        self, cls: type[Finding], greedy: Callable[[list[Finding]], list[Finding]]
+        self,
+        cls: type[Finding],
+        greedy: Callable[[list[Finding]], list[Finding]],
+        fields: tuple[str, ...],
     ) -> None: ...
-    def __call__(self, findings: list[Finding], /) -> list[Finding] | None: ...
+    def __call__(self, findings: list[Finding], segment: int = 0, /) -> list[Finding] | None: ...

@@ -9,7 +9,13 @@ from typing import Protocol, runtime_checkable
 from douane.detect._native import native
 from douane.types import Finding, FindingType, Level
 
-__all__ = ["TYPE_PRIORITY", "Detector", "finding_factory", "python_finding_factory"]
+__all__ = [
+    "FINDING_FIELDS",
+    "TYPE_PRIORITY",
+    "Detector",
+    "finding_factory",
+    "python_finding_factory",
+]
 
 
 @runtime_checkable
@@ -45,8 +51,8 @@ TYPE_PRIORITY: dict[FindingType, int] = {
 }
 
 
-_FINDING_FIELDS = ("start", "end", "type", "level", "detector", "score", "segment", "label")
-if tuple(f.name for f in fields(Finding)) != _FINDING_FIELDS:  # pragma: no cover
+FINDING_FIELDS = ("start", "end", "type", "level", "detector", "score", "segment", "label")
+if tuple(f.name for f in fields(Finding)) != FINDING_FIELDS:  # pragma: no cover
     raise ImportError("finding_factory is out of date with douane.types.Finding")
 
 
@@ -64,7 +70,7 @@ def finding_factory(
     if finding_maker is None:
         return python_finding_factory(type_, level, detector, label)
     maker: Callable[[int, int, float], Finding] = finding_maker(
-        Finding, _FINDING_FIELDS, type_, level, detector, label
+        Finding, FINDING_FIELDS, type_, level, detector, label
     )
     return maker
 
@@ -74,7 +80,7 @@ def python_finding_factory(
 ) -> Callable[[int, int, float], Finding]:
     """finding_factory in Python: the slots set through their descriptors."""
     new = object.__new__
-    setters = tuple(getattr(Finding, name).__set__ for name in _FINDING_FIELDS)
+    setters = tuple(getattr(Finding, name).__set__ for name in FINDING_FIELDS)
     set_start, set_end, set_type, set_level, set_detector, set_score, set_segment, set_label = (
         setters
     )

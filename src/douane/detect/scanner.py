@@ -8,7 +8,7 @@ from dataclasses import replace
 from operator import attrgetter
 
 from douane.detect._native import native
-from douane.detect.base import TYPE_PRIORITY, Detector
+from douane.detect.base import FINDING_FIELDS, TYPE_PRIORITY, Detector
 from douane.errors import ScanFailed
 from douane.types import Finding
 
@@ -42,11 +42,19 @@ def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
     cluster alone gives exactly the global greedy result (most findings are alone: no sort key).
     The sweep runs in C (`_findings.SpanSweep`) where built, for a list of Findings.
     """
-    if _SWEEP is not None and type(findings) is list:
-        swept: list[Finding] | None = _SWEEP(findings)
+    if type(findings) is list:
+        return _resolved(findings, 0)
+    return python_resolve_overlaps(findings)
+
+
+def _resolved(findings: list[Finding], segment: int) -> list[Finding]:
+    """resolve_overlaps, the kept findings carrying `segment` (copies, unless it is 0)."""
+    if _SWEEP is not None:
+        swept: list[Finding] | None = _SWEEP(findings, segment)
         if swept is not None:
             return swept
-    return python_resolve_overlaps(findings)
+    kept = python_resolve_overlaps(findings)
+    return kept if segment == 0 else [replace(f, segment=segment) for f in kept]
 
 
 def python_resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
@@ -100,8 +108,8 @@ def _greedy(findings: list[Finding]) -> list[Finding]:
 
 
 _SpanSweep = native("_findings", "SpanSweep")
-_SWEEP: Callable[[list[Finding]], list[Finding] | None] | None = (
-    None if _SpanSweep is None else _SpanSweep(Finding, _greedy)
+_SWEEP: Callable[[list[Finding], int], list[Finding] | None] | None = (
+    None if _SpanSweep is None else _SpanSweep(Finding, _greedy, FINDING_FIELDS)
 )
 
 
@@ -128,15 +136,15 @@ class Scanner:
         raw: list[Finding] = []
         for detector in self._detectors:
             _collect(detector, text, raw)
-        return resolve_overlaps(raw)
+        return _resolved(raw, 0)
 
     def scan_segments(self, texts: Sequence[str]) -> list[Finding]:
         """Findings of every text, each carrying its text's index as `segment`.
 
-        Each detector runs over every text before the next detector starts: the texts of one
-        request share a detector's code and tables while the core's caches still hold them.
-        Text by text, the detectors evict each other's (a chat request of 8 messages scans
-        11-13 % faster this way; docs/benchmarks.md, "Eighth session").
+        Each detector runs over every text before the next detector starts, so that the texts
+        of one request share a detector's code and tables while the core's caches hold them;
+        the C sweep copies the findings of a later text with its index (docs/benchmarks.md,
+        "Eighth session": 8-message requests 6-8 % faster cold, 13 % warm).
         """
         raws: list[list[Finding]] = [[] for _ in texts]
         for detector in self._detectors:
@@ -145,13 +153,7 @@ class Scanner:
                     _collect(detector, text, raw)
         out: list[Finding] = []
         for i, raw in enumerate(raws):
-            if i == 0:
-                out.extend(resolve_overlaps(raw))  # the findings carry segment 0 already
-                continue
-            out.extend(
-                Finding(f.start, f.end, f.type, f.level, f.detector, f.score, i, f.label)
-                for f in resolve_overlaps(raw)
-            )
+            out.extend(_resolved(raw, i))
         return out
 
 
