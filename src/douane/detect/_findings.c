@@ -57,6 +57,19 @@ static Py_ssize_t slot_offset(PyTypeObject *cls, PyObject *name) {
     return offset;
 }
 
+/* The offsets of the NFIELDS slots that `fields` names, in its order; -1 with an exception set. */
+static int slot_offsets(PyObject *cls, PyObject *fields, Py_ssize_t offset[NFIELDS]) {
+    if (PyTuple_GET_SIZE(fields) != NFIELDS) {
+        PyErr_SetString(PyExc_ValueError, "fields must name 8 slots");
+        return -1;
+    }
+    for (int i = 0; i < NFIELDS; i++) {
+        offset[i] = slot_offset((PyTypeObject *)cls, PyTuple_GET_ITEM(fields, i));
+        if (offset[i] < 0) return -1;
+    }
+    return 0;
+}
+
 static int FindingMaker_init(FindingMaker *self, PyObject *args, PyObject *kwds) {
     static char *kwlist[] = {"cls", "fields", "type", "level", "detector", "label", NULL};
     PyObject *cls, *fields, *type, *level, *detector, *label;
@@ -64,15 +77,8 @@ static int FindingMaker_init(FindingMaker *self, PyObject *args, PyObject *kwds)
                                      &PyTuple_Type, &fields, &type, &level, &detector, &label)) {
         return -1;
     }
-    if (PyTuple_GET_SIZE(fields) != NFIELDS) {
-        PyErr_SetString(PyExc_ValueError, "fields must name 8 slots");
-        return -1;
-    }
     FindingMaker_clear_values(self);
-    for (int i = 0; i < NFIELDS; i++) {
-        self->offset[i] = slot_offset((PyTypeObject *)cls, PyTuple_GET_ITEM(fields, i));
-        if (self->offset[i] < 0) return -1;
-    }
+    if (slot_offsets(cls, fields, self->offset) < 0) return -1;
     self->fixed[SEGMENT] = PyLong_FromLong(0);
     if (self->fixed[SEGMENT] == NULL) return -1;
     self->cls = (PyTypeObject *)Py_NewRef(cls);
@@ -166,14 +172,7 @@ static int SpanSweep_init(SpanSweep *self, PyObject *args, PyObject *kwds) {
         PyErr_SetString(PyExc_TypeError, "greedy must be callable");
         return -1;
     }
-    if (PyTuple_GET_SIZE(fields) != NFIELDS) {
-        PyErr_SetString(PyExc_ValueError, "fields must name 8 slots");
-        return -1;
-    }
-    for (int i = 0; i < NFIELDS; i++) {
-        self->offset[i] = slot_offset((PyTypeObject *)cls, PyTuple_GET_ITEM(fields, i));
-        if (self->offset[i] < 0) return -1;
-    }
+    if (slot_offsets(cls, fields, self->offset) < 0) return -1;
     Py_XSETREF(self->cls, (PyTypeObject *)Py_NewRef(cls));
     Py_XSETREF(self->greedy, Py_NewRef(greedy));
     return 0;
