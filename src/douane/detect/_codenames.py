@@ -6,6 +6,7 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 import ahocorasick
 
@@ -18,9 +19,9 @@ __all__ = ["CodenameDictionary", "Term", "load_dictionary", "parse_dictionary"]
 # Endings a term may carry when glued to it: German genitive/plural/dative ("Nordlichts",
 # "Eisvogeln"), English plural ("Kestrels"). Possessives ("Falcon-2's") need none: the
 # apostrophe already ends the word.
-_SUFFIXES = ("s", "es", "n", "en", "ns")
-_ACRONYM_MAX = 5
-_CASES = ("auto", "sensitive", "insensitive")
+_SUFFIXES: Final = ("s", "es", "n", "en", "ns")
+_ACRONYM_MAX: Final = 5
+_CASES: Final = ("auto", "sensitive", "insensitive")
 
 
 @dataclass(frozen=True, slots=True)

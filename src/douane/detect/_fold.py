@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Final
 
 __all__ = ["WORD", "fold", "word_spans"]
 
-WORD = re.compile(r"\w+")
+WORD: Final = re.compile(r"\w+")
 
 
 def _build_table() -> dict[int, str]:
@@ -27,7 +28,7 @@ def _build_table() -> dict[int, str]:
     return table
 
 
-_TABLE = _build_table()
+_TABLE: Final = _build_table()
 
 
 def fold(text: str) -> str:

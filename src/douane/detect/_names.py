@@ -6,6 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Final
 
 from douane.detect._wordfreq import zipf, zipfs
 
@@ -23,11 +24,11 @@ __all__ = [
     "word_frequency",
 ]
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-WORD_MIN = 3.5
-SPREAD = 1.2
+DATA_DIR: Final = Path(__file__).resolve().parent.parent / "data"
+WORD_MIN: Final = 3.5
+SPREAD: Final = 1.2
 # So frequent in one language that it is a function word there (Bitte, Les, Can), whatever else.
-FUNCTION_WORD = 4.8
+FUNCTION_WORD: Final = 4.8
 
 
 @dataclass(frozen=True, slots=True)

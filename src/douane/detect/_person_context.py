@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Sequence
+from typing import Final
 
 from douane.detect._fold import fold
 from douane.detect._names import Lexicon
@@ -26,16 +27,16 @@ __all__ = [
 
 # How far the cues look: a signature sits a few short lines under its closing, an e-mail address
 # next to its owner's name on the same line or row.
-_SIGNATURE_LINES = 3
-_SIGNATURE_LINE_MAX = 60
-_EMAIL_WINDOW = 100
-_LIST_LINES = 15
-_PHRASE_MAX = 24
-_LINE_MAX = 200
-_BULLET = re.compile(r"[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+")
-_LOCAL_MAX = 64
-_LOCAL_CHARS = re.compile(r"[\w.+'-]+")  # an e-mail local part, read backwards from its `@`
-_LOCAL_SPLIT = re.compile(r"[._+'-]+")
+_SIGNATURE_LINES: Final = 3
+_SIGNATURE_LINE_MAX: Final = 60
+_EMAIL_WINDOW: Final = 100
+_LIST_LINES: Final = 15
+_PHRASE_MAX: Final = 24
+_LINE_MAX: Final = 200
+_BULLET: Final = re.compile(r"[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+")
+_LOCAL_MAX: Final = 64
+_LOCAL_CHARS: Final = re.compile(r"[\w.+'-]+")  # an e-mail local part, read backwards from its `@`
+_LOCAL_SPLIT: Final = re.compile(r"[._+'-]+")
 
 
 def _line_start(text: str, pos: int) -> int:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
+from typing import Final
 
 __all__ = ["NAME_KINDS", "WEAK_KINDS", "name_tokens", "propagate"]
 
 # Token kinds (see _person_kinds.classify) a full name may lend; weak ones only mid-sentence.
-NAME_KINDS = frozenset({"first", "last", "caps", "unknown", "wfirst", "wlast"})
-WEAK_KINDS = frozenset({"wfirst", "wlast"})
-_MIN_LEN = 3
-_SENTENCE_END = ".!?:\n"
+NAME_KINDS: Final = frozenset({"first", "last", "caps", "unknown", "wfirst", "wlast"})
+WEAK_KINDS: Final = frozenset({"wfirst", "wlast"})
+_MIN_LEN: Final = 3
+_SENTENCE_END: Final = ".!?:\n"
 
 
 def name_tokens(

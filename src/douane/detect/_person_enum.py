@@ -10,23 +10,26 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
+from typing import Final
 
 __all__ = ["ENUM_KINDS", "enumerated", "member_words"]
 
 # Token kinds (see _person_kinds.classify) a list member may have to be claimed by its neighbours.
-ENUM_KINDS = frozenset({"first", "last", "unknown", "caps"})
-_MAX_TOKENS = 2
-_MAX_GAP = 7
-_NUMBER_NEXT = re.compile(r"[ \t]*\d")
-_MAX_MEMBERS = 12  # each way from a found name: bounds the walk
-_CONJUNCTIONS = ("and", "und", "et", "or", "oder", "ou", "y", "e")
-_AND = "|".join(_CONJUNCTIONS)
-_SEPARATOR = re.compile(rf",[ \t]*|,?[ \t]+(?:{_AND})[ \t]+")
-_WORD_BEFORE = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-Þ][\w'’-]*\.?$")  # the definition of _word_before
-_WORD_EXTRA = "_'’-"  # what [\w'’-] adds to str.isalnum
-_SEPARATOR_BEFORE = re.compile(rf"(?:,[ \t]*|,?[ \t]+(?:{_AND})[ \t]+)$")
+ENUM_KINDS: Final = frozenset({"first", "last", "unknown", "caps"})
+_MAX_TOKENS: Final = 2
+_MAX_GAP: Final = 7
+_NUMBER_NEXT: Final = re.compile(r"[ \t]*\d")
+_MAX_MEMBERS: Final = 12  # each way from a found name: bounds the walk
+_CONJUNCTIONS: Final = ("and", "und", "et", "or", "oder", "ou", "y", "e")
+_AND: Final = "|".join(_CONJUNCTIONS)
+_SEPARATOR: Final = re.compile(rf",[ \t]*|,?[ \t]+(?:{_AND})[ \t]+")
+_WORD_BEFORE: Final = re.compile(
+    r"(?<![\w-])[A-ZÀ-ÖØ-Þ][\w'’-]*\.?$"
+)  # the definition of _word_before
+_WORD_EXTRA: Final = "_'’-"  # what [\w'’-] adds to str.isalnum
+_SEPARATOR_BEFORE: Final = re.compile(rf"(?:,[ \t]*|,?[ \t]+(?:{_AND})[ \t]+)$")
 # A conjunction as the end of a separator has a blank before it.
-_BLANK_CONJUNCTIONS = tuple(blank + word for blank in " \t" for word in _CONJUNCTIONS)
+_BLANK_CONJUNCTIONS: Final = tuple(blank + word for blank in " \t" for word in _CONJUNCTIONS)
 
 
 def enumerated(
@@ -93,10 +96,10 @@ def _word_before(text: str, low: int, high: int) -> bool:
     return False
 
 
-_BLANKS = frozenset(" \t")
+_BLANKS: Final = frozenset(" \t")
 # What follows the first blank of a separator: more blanks or a conjunction's first letter
 # (a set of characters: the empty string past the text's end is not in it).
-_AFTER_BLANK = frozenset(" \t" + "".join(word[0] for word in _CONJUNCTIONS))
+_AFTER_BLANK: Final = frozenset(" \t" + "".join(word[0] for word in _CONJUNCTIONS))
 
 
 def _separator_before(text: str, pos: int) -> re.Match[str] | None:

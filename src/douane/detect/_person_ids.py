@@ -9,14 +9,15 @@ Boulanger, domicilié(e) à Genève"). Bounded windows on the run's line keep it
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from douane.detect._names import Lexicon
 
 __all__ = ["PersonIdCue"]
 
-_REACH = 48  # characters looked at before and after the run, on its line
-_AFTER_MARKS = (",", ":", "–", "—", "-", "(")  # what may follow a name before its identifier
-_PLACE_WORDS = ("of", "from", "aus", "de")  # "of London, BSN", "aus Köln: Steuer-ID"
+_REACH: Final = 48  # characters looked at before and after the run, on its line
+_AFTER_MARKS: Final = (",", ":", "–", "—", "-", "(")  # what may follow a name before its identifier
+_PLACE_WORDS: Final = ("of", "from", "aus", "de")  # "of London, BSN", "aus Köln: Steuer-ID"
 
 
 def _alternatives(words: tuple[str, ...]) -> str:

@@ -7,6 +7,7 @@ scores a candidate name from its kinds and cues. Pure functions over the lexicon
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from douane.detect._names import Lexicon, frequencies, language_word, word_frequency
 
@@ -36,19 +37,24 @@ __all__ = [
     "word_kind",
 ]
 
-UPPER = "A-ZÀ-ÖØ-Þ" + "".join(c for c in map(chr, range(0x100, 0x250)) if c.isupper())
-TOKEN = rf"[{UPPER}][\w'’]*(?:-[\w'’]+)*\.?"
-INITIAL = re.compile(rf"^[{UPPER}]\.$")
+UPPER: Final = "A-ZÀ-ÖØ-Þ" + "".join(c for c in map(chr, range(0x100, 0x250)) if c.isupper())
+TOKEN: Final = rf"[{UPPER}][\w'’]*(?:-[\w'’]+)*\.?"
+INITIAL: Final = re.compile(rf"^[{UPPER}]\.$")
 # A capitalised word this frequent (Zipf, de/en/fr) is an ordinary word unless it is a name.
-COMMON = 3.4
+COMMON: Final = 3.4
 # Line-based cues look at most this far: keeps scanning linear on huge single-line inputs.
-LINE_WINDOW = 200
+LINE_WINDOW: Final = 200
 # Frequent capitalised words that may end a name after a given name or an initial (takes_tail):
 # common (a word of one language: Butte, Mühle), shared (as frequent in all three languages, as
 # names are), capsw (an all-caps word that is also a word: PERRIN, NORMAND).
-TAIL_KINDS = frozenset({"common", "shared", "capsw"})
-CAPS_COMMON = 4.5
-STRONG, GREETING, FULL, PAIR, SINGLE = 0.95, 0.9, 0.9, 0.8, 0.75
+TAIL_KINDS: Final = frozenset({"common", "shared", "capsw"})
+CAPS_COMMON: Final = 4.5
+# Scores: after an honorific, after a greeting, a full name, a pair of name parts, one part.
+STRONG: Final = 0.95
+GREETING: Final = 0.9
+FULL: Final = 0.9
+PAIR: Final = 0.8
+SINGLE: Final = 0.75
 
 
 def takes_tail(names: list[tuple[int, str, str]]) -> bool:

@@ -9,7 +9,7 @@ no token that can begin a name, rejects them before any look at their context.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, final
+from typing import Any, Final, final
 
 from douane.detect._names import FUNCTION_WORD, SPREAD, WORD_MIN, Lexicon, uncached_frequencies
 from douane.detect._native import native
@@ -38,15 +38,18 @@ __all__ = [
     "fact_finder_args",
 ]
 
-_MAX_NAME_TOKENS = 5
-_ARTICLE_PARTICLES = frozenset({"der", "den", "des", "dem"})
-_VAN_VON = ("van", "von", "Van", "Von")
-_CACHE_SIZE = 50_000
+_MAX_NAME_TOKENS: Final = 5
+_ARTICLE_PARTICLES: Final = frozenset({"der", "den", "des", "dem"})
+_VAN_VON: Final = ("van", "von", "Van", "Von")
+_CACHE_SIZE: Final = 50_000
 # A token's role at the head of a run: the prefix of greetings, titles and ordinary words that
 # precedes a name ("Sehr geehrte Frau", "Personalie") is skipped; any other token ends it.
-NAME, GREETING, HONORIFIC, SKIP = 0, 1, 2, 3
+NAME: Final = 0
+GREETING: Final = 1
+HONORIFIC: Final = 2
+SKIP: Final = 3
 # is_common() by kind, where classify() has already consulted the same lists for the same word.
-_COMMON_BY_KIND = {
+_COMMON_BY_KIND: Final = {
     "first": False,
     "wfirst": False,
     "last": False,
@@ -55,15 +58,17 @@ _COMMON_BY_KIND = {
     "common": True,
     "shared": True,
 }
-_MISSING = object()
+_MISSING: Final = object()
 # Every kind, in the order the C fact finder (`_facts`) takes their names.
-KINDS = (
+KINDS: Final = (
     "particle", "initial", "other", "caps", "capsw", "first", "wfirst", "last", "wlast",
     "common", "shared", "unknown",
 )  # fmt: skip
 _FactFinder = native("_facts", "FactFinder")
 # The kinds _names takes as the first token of a name (particles, `other` and tail kinds not).
-_LONE_NAME_KINDS = frozenset({"first", "wfirst", "last", "wlast", "caps", "initial", "unknown"})
+_LONE_NAME_KINDS: Final = frozenset(
+    {"first", "wfirst", "last", "wlast", "caps", "initial", "unknown"}
+)
 
 
 # What one token is, independent of its neighbours: (kind, bare form, company word, role at the
@@ -376,7 +381,7 @@ def _lone_scores(kind: str, solid: bool) -> tuple[bool, bool, Candidate] | None:
     return None if cue_only and not cue_helps else (cue_only, cue_helps, candidate)
 
 
-_LONE_SCORES = {
+_LONE_SCORES: Final = {
     (kind, solid): _lone_scores(kind, solid) for kind in _LONE_NAME_KINDS for solid in (False, True)
 }
 

@@ -12,16 +12,17 @@ A differential test holds this to parse itself.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from phonenumbers import NumberParseException, PhoneMetadata, PhoneNumber
 from phonenumbers import phonenumberutil as _util
 
 __all__ = ["parse_plain_international"]
 
-_PLAIN = re.compile(r"\+[0-9 ./()\-]*")
-_NON_DIGIT = re.compile(r"[^0-9]")
+_PLAIN: Final = re.compile(r"\+[0-9 ./()\-]*")
+_NON_DIGIT: Final = re.compile(r"[^0-9]")
 # the length checks parse makes on what follows the country code
-_SHORTER_THAN_POSSIBLE = (
+_SHORTER_THAN_POSSIBLE: Final = (
     _util.ValidationResult.TOO_SHORT,
     _util.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
     _util.ValidationResult.INVALID_LENGTH,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
+from typing import Final
 
 from phonenumbers import PhoneMetadata
 
@@ -19,7 +20,7 @@ __all__ = ["valid_in_regions"]
 
 # The types phonenumbers' _number_type_helper checks after the general description; mobile
 # only counts when its pattern differs from fixed_line (as there).
-_TYPES = (
+_TYPES: Final = (
     "premium_rate",
     "toll_free",
     "shared_cost",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 import re2
 
@@ -20,7 +20,7 @@ __all__ = ["PythonMatcher", "RuleMatcher", "RuleSpec", "rule_matcher"]
 
 _log = logging.getLogger(__name__)
 
-_UNANCHORED = re2._Anchor.UNANCHORED
+_UNANCHORED: Final = re2._Anchor.UNANCHORED
 # What a matcher needs of one rule: (pattern, reported group, deny group or -1, the pattern
 # the combined Set pass looks for: the rule's prefilter, else the pattern itself).
 RuleSpec = tuple[str, int, int, str]

@@ -34,6 +34,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Final
 
 from wordfreq import numbers as wordfreq_numbers
 from wordfreq.numbers import digit_freq, smash_numbers
@@ -55,23 +56,25 @@ __all__ = [
     "zipfs",
 ]
 
-LANGS = ("de", "en", "fr")
-FLOOR = 2.3  # _names.WORD_MIN - _names.SPREAD: the lowest value a verdict depends on
-TABLE = Path(__file__).resolve().parent.parent / "data" / "word_frequencies.tsv.gz"
+LANGS: Final = ("de", "en", "fr")
+FLOOR: Final = 2.3  # _names.WORD_MIN - _names.SPREAD: the lowest value a verdict depends on
+TABLE: Final = Path(__file__).resolve().parent.parent / "data" / "word_frequencies.tsv.gz"
 # Lower-case Latin letters that NFC and casefold leave alone (not ß, ſ, µ, ŉ): a word made of
 # them alone is one token, itself, with no digit to smash.
-PLAIN_LETTERS = "".join(
+PLAIN_LETTERS: Final = "".join(
     c
     for c in map(chr, range(0x250))
     if unicodedata.category(c) == "Ll"
     and c.casefold() == c
     and unicodedata.normalize("NFC", c) == c
 )
-_PLAIN_WORD = re.compile(f"[{re.escape(PLAIN_LETTERS)}]+")
+_PLAIN_WORD: Final = re.compile(f"[{re.escape(PLAIN_LETTERS)}]+")
 # Plain letters and ASCII digits, hyphens between ("karl-august", "sr-2025-34724"): Unicode
 # word segmentation keeps letters and digits together and breaks at a hyphen, so the tokens
 # are the parts between the hyphens.
-_PARTS = re.compile(f"[{re.escape(PLAIN_LETTERS)}0-9]+(?:-[{re.escape(PLAIN_LETTERS)}0-9]+)*")
+_PARTS: Final = re.compile(
+    f"[{re.escape(PLAIN_LETTERS)}0-9]+(?:-[{re.escape(PLAIN_LETTERS)}0-9]+)*"
+)
 # A table frequency → the value of a word with that frequency alone. The table holds a few
 # hundred distinct frequencies (wordfreq's buckets), so this stays small.
 _ALONE: dict[float, float] = {}

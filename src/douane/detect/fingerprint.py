@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Final
 
 import numpy as np
 import sqlalchemy as sa
@@ -36,8 +37,8 @@ __all__ = ["ExactDataDetector", "ProtectedExcerptDetector", "protect_detectors"]
 
 # Scores stay above the scanner's STRONG_SCORE (0.85): a short weak finding inside a copied
 # passage must never make the scanner drop the whole passage.
-_STRONG = 0.95
-_WEAK = 0.9
+_STRONG: Final = 0.95
+_WEAK: Final = 0.9
 
 
 class ProtectedExcerptDetector:

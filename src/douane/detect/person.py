@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Final
 
 from douane.config import Config
 from douane.detect._names import Lexicon, frequencies, load_lexicon
@@ -41,20 +42,21 @@ from douane.types import Finding, FindingType, Level
 
 __all__ = ["BuiltinPersonDetector", "person_detectors"]
 
-_EMAIL_REACH = 170  # an `@` this close may end a local part that spells the run (see near())
+_EMAIL_REACH: Final = 170  # an `@` this close may end a local part that spells the run (see near())
 # What ends a name that is a field next to its address: `'Ashleigh Broy', '…@`, `Ann Lee <…@`.
-_FIELD_END = frozenset("'\",;|<>()[]\t\n")
-_SURNAME_KINDS = frozenset({"last", "unknown", "caps", "first"})
-_LAST_TOKEN = re.compile(rf"(?<![\w'’-]){TOKEN}$")
+_FIELD_END: Final = frozenset("'\",;|<>()[]\t\n")
+_SURNAME_KINDS: Final = frozenset({"last", "unknown", "caps", "first"})
+_LAST_TOKEN: Final = re.compile(rf"(?<![\w'’-]){TOKEN}$")
 
-_FIRM_JOINERS = frozenset({"et", "und", "and"})  # "Diallo et Fils" (Lexicon.firm_tails)
-_COREF, _ENUM = 0.8, 0.7
+_FIRM_JOINERS: Final = frozenset({"et", "und", "and"})  # "Diallo et Fils" (Lexicon.firm_tails)
+_COREF: Final = 0.8  # the score of a name's other occurrences
+_ENUM: Final = 0.7  # of a bare list member next to a found name
 # _judge's answer for a task-list subject that needs its siblings: decided after the pass.
-_DEFER = (-1, -1, 0.0)
-_MISSING = object()
-_LENT_MAX = 50_000
+_DEFER: Final = (-1, -1, 0.0)
+_MISSING: Final = object()
+_LENT_MAX: Final = 50_000
 # Before a blank, what after_phrase strips further (or the text's start): let it decide.
-_PHRASE_UNSURE = ("", " ", "\t", ":")
+_PHRASE_UNSURE: Final = ("", " ", "\t", ":")
 
 
 class BuiltinPersonDetector:

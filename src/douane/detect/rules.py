@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import Final
 
 from douane.config import Config
 from douane.detect._linebound import line_bound
@@ -15,17 +16,17 @@ from douane.types import Finding
 
 __all__ = ["RuleDetector", "check_examples", "rule_detectors"]
 
-_CONTEXT_WINDOW = 60
+_CONTEXT_WINDOW: Final = 60
 # How far (bytes) around a match `allowlist.within` looks for the longer token that holds it
 # (a UUID has 36).
-_WITHIN_REACH = 64
-_CONTEXT_BOOST = 0.1
-_MAX_CUTS = 3
-_SET_MAX_MEM = 256 << 20  # the DFA cache of the combined Set; resets, never bails
+_WITHIN_REACH: Final = 64
+_CONTEXT_BOOST: Final = 0.1
+_MAX_CUTS: Final = 3
+_SET_MAX_MEM: Final = 256 << 20  # the DFA cache of the combined Set; resets, never bails
 # Texts longer than this (UTF-8 bytes) are cut into blocks of lines about _BLOCK bytes long, so
 # that a rule whose matches stay on one line is searched only in the blocks where it occurs.
-_BLOCKED_MIN = 1536
-_BLOCK = 512
+_BLOCKED_MIN: Final = 1536
+_BLOCK: Final = 512
 
 
 class _Plan:

@@ -6,6 +6,7 @@ import bisect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from operator import attrgetter
+from typing import Final
 
 from douane.detect._native import native
 from douane.detect.base import FINDING_FIELDS, TYPE_PRIORITY, Detector
@@ -16,7 +17,7 @@ __all__ = ["STRONG_SCORE", "Scanner", "python_resolve_overlaps", "resolve_overla
 
 # Findings at or above this score are validated (checksum, strict format, keyword + shape);
 # they beat any weaker finding they overlap, whatever its type.
-STRONG_SCORE = 0.85
+STRONG_SCORE: Final = 0.85
 _span = attrgetter("start", "end")
 
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from functools import cache, lru_cache
 from math import log2
+from typing import Final
 
 import phonenumbers
 from stdnum import iban
@@ -29,20 +30,20 @@ __all__ = ["VALIDATORS", "clear_caches", "entropy_bits", "shannon_entropy"]
 # The values reach stdnum compacted: its per-character clean() passes have nothing to do.
 use_fast_clean()
 
-_NON_ALNUM = re.compile(r"[^0-9A-Za-z]")
-_NON_DIGIT = re.compile(r"[^0-9]")
+_NON_ALNUM: Final = re.compile(r"[^0-9A-Za-z]")
+_NON_DIGIT: Final = re.compile(r"[^0-9]")
 # National numbers shorter than this are mostly dates, part numbers and fragments.
-_MIN_NATIONAL_DIGITS = 9
-_MAX_NATIONAL_DIGITS = 13
-_TRUNK_ZERO = frozenset({"DE", "FR", "GB", "GG", "JE", "IM", "AT", "CH", "BE", "NL", "IE"})
+_MIN_NATIONAL_DIGITS: Final = 9
+_MAX_NATIONAL_DIGITS: Final = 13
+_TRUNK_ZERO: Final = frozenset({"DE", "FR", "GB", "GG", "JE", "IM", "AT", "CH", "BE", "NL", "IE"})
 # GB shares +44 and the trunk 0 with Guernsey, Jersey and the Isle of Man, whose ranges
 # (07781 …, 07797 …, 07624 …) phonenumbers files under their own regions.
-_PHONE_REGIONS = (
+_PHONE_REGIONS: Final = (
     "DE", "FR", "GB", "GG", "JE", "IM", "AT", "CH", "BE", "NL", "LU", "IT", "ES", "IE", "US",
 )  # fmt: skip
-_ITALY = tuple(r for r in _PHONE_REGIONS if r == "IT")
-_TRUNK_ZERO_REGIONS = tuple(r for r in _PHONE_REGIONS if r in _TRUNK_ZERO)
-_OTHER_REGIONS = tuple(r for r in _PHONE_REGIONS if r not in _TRUNK_ZERO and r != "IT")
+_ITALY: Final = tuple(r for r in _PHONE_REGIONS if r == "IT")
+_TRUNK_ZERO_REGIONS: Final = tuple(r for r in _PHONE_REGIONS if r in _TRUNK_ZERO)
+_OTHER_REGIONS: Final = tuple(r for r in _PHONE_REGIONS if r not in _TRUNK_ZERO and r != "IT")
 
 
 def _compact(value: str) -> str:
@@ -57,7 +58,7 @@ def _compact(value: str) -> str:
 # Card networks by prefix (IIN) and length: Visa, Mastercard (51-55, 2221-2720), Amex, Diners,
 # Discover, JCB, UnionPay, Maestro. The length matters: a French NIR is 15 digits from 1 or 2, and
 # one in ten is Luhn-valid; no 2-series Mastercard has 15 digits.
-_CARD_NUMBER = re.compile(
+_CARD_NUMBER: Final = re.compile(
     r"(?:4\d{12}(?:\d{3}){0,2}"
     r"|(?:5[1-5]\d\d|222[1-9]|22[3-9]\d|2[3-6]\d\d|27[01]\d|2720)\d{12}"
     r"|3[47]\d{13}"
@@ -80,7 +81,7 @@ def _luhn(value: str) -> bool:
 
 
 # a digit → the digit sum of its double (Luhn doubles every second digit from the right)
-_DOUBLED = str.maketrans("0123456789", "0246813579")
+_DOUBLED: Final = str.maketrans("0123456789", "0246813579")
 
 
 def _luhn_checksum(digits: str) -> int:
@@ -90,8 +91,8 @@ def _luhn_checksum(digits: str) -> int:
     return (sum(kept) + sum(doubled) - 48 * len(digits)) % 10
 
 
-_IPV4_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_IPV4 = re.compile(rf"{_IPV4_OCTET}(?:\.{_IPV4_OCTET}){{3}}")
+_IPV4_OCTET: Final = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4: Final = re.compile(rf"{_IPV4_OCTET}(?:\.{_IPV4_OCTET}){{3}}")
 
 
 def _ipv4(value: str) -> bool:
@@ -117,7 +118,7 @@ def _ipv6(value: str) -> bool:
 
 
 # A..Z → 10..35, as int(x, 36) in stdnum's mod_97_10; digits map to themselves.
-_BASE36 = str.maketrans({chr(c): str(c - 55) for c in range(ord("A"), ord("Z") + 1)})
+_BASE36: Final = str.maketrans({chr(c): str(c - 55) for c in range(ord("A"), ord("Z") + 1)})
 
 
 @cache
@@ -203,7 +204,7 @@ def _de_idnr(value: str) -> bool:
     return check == 1
 
 
-_BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2)
+_BSN_WEIGHTS: Final = (9, 8, 7, 6, 5, 4, 3, 2)
 
 
 def _nl_bsn(value: str) -> bool:
@@ -225,7 +226,7 @@ def _stdnum(module: object) -> Callable[[str], bool]:
     return check
 
 
-_EXTENSION = re.compile(r"-\d{1,5}$")
+_EXTENSION: Final = re.compile(r"-\d{1,5}$")
 
 
 def _phone(value: str) -> bool:
@@ -238,7 +239,7 @@ def _phone(value: str) -> bool:
     return bool(_EXTENSION.search(value)) and _phone_number(_EXTENSION.sub("", value))
 
 
-_NANP_EXT = re.compile(r"\s*(?:x|ext\.?)\s*\d{1,5}$", re.I)
+_NANP_EXT: Final = re.compile(r"\s*(?:x|ext\.?)\s*\d{1,5}$", re.I)
 
 
 def _phone_nanp(value: str) -> bool:
@@ -285,7 +286,7 @@ def _national_valid(digits: str) -> bool:
     return valid_in_regions(_OTHER_REGIONS, str(int(digits)))
 
 
-_PLACEHOLDER = re.compile(
+_PLACEHOLDER: Final = re.compile(
     r"^(?:\*+|x+|\.+|-+|#+|_+|<[^>]*>?|\[[^\]]*\]?|\{\{.*|\$\{.*|\$[A-Z_]+"
     r"|%(?:\([A-Za-z_]+\))?[sdr]|%[A-Za-z_]+%|%\{[^}]*\}?"  # printf, %ENV%, %{x}; not "%t4WK…"
     r"|(?i:redacted|changeme|change_me|password|passwort|secret|none|null|nil|empty|example"
@@ -311,12 +312,14 @@ def _token(value: str) -> bool:
     return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
 
 
-_ASCII_DIGIT = re.compile(r"[0-9]")
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_ASCII_DIGIT: Final = re.compile(r"[0-9]")
+_ASCII_LETTER: Final = re.compile(r"[A-Za-z]")
 
 
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
-_HEX = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{128})$", re.I)
+_UUID: Final = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+_HEX: Final = re.compile(
+    r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{128})$", re.I
+)
 
 
 def _url_password(value: str) -> bool:
@@ -372,7 +375,7 @@ _PLAIN: dict[str, Callable[[str], bool]] = {
 }
 
 # Values recur (every turn of a chat resends its history), and phone/IBAN checks cost tens of µs.
-_CACHE_SIZE = 16_384
+_CACHE_SIZE: Final = 16_384
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     name: lru_cache(maxsize=_CACHE_SIZE)(check) for name, check in _PLAIN.items()
 }
