@@ -126,6 +126,23 @@ def test_sharp_s_folds_and_underscores_join() -> None:
         assert lossy_tokenize(word, "de") == word.replace("ß", "ss").split("-"), word
 
 
+def test_elisions_split_as_wordfreqs_tokenizer_splits_them() -> None:
+    """The premise of the apostrophe path: on plain letters with apostrophes between them,
+    elision_tokens gives wordfreq's tokens (and its values, where a threshold looks)."""
+    rng = random.Random(41)
+    pieces = ["l", "d", "qu", "xy", "a", "h", "y", "é", "œ", "homme", "brien", "s", "t", "ami"]
+    words = ["l'homme", "qu'un", "aujourd'hui", "o'brien", "l'h", "xyz'a", "l'a'e", "d'l'a"]
+    for _ in range(20_000):
+        words.append("'".join(rng.choices(pieces, k=rng.randrange(2, 5))))
+    for word in words:
+        assert _wordfreq._ELIDED.fullmatch(word), word
+        assert _wordfreq.elision_tokens(word) == lossy_tokenize(word, "de"), word
+    for word in ["l'homme", "qu'un", "aujourd'hui", "it's", "i'm", "l'opération", "j'ai"]:
+        for lang, value in enumerate(_wordfreq.python_zipfs(word)):
+            expected = zipf_frequency(word, _wordfreq.LANGS[lang])
+            assert value == expected if expected >= _wordfreq.FLOOR else value < _wordfreq.FLOOR
+
+
 def test_every_corpus_word_reads_as_wordfreq_reads_it() -> None:
     """All paths of zipfs (plain, hyphenated, digits, apostrophes, other scripts) on real text."""
     words = {w.strip(".,;:!?()[]{}\"'«»").lower() for t in corpus_texts(600) for w in t.split()}
