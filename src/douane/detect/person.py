@@ -76,9 +76,8 @@ class BuiltinPersonDetector:
     def scan(self, text: str) -> Iterable[Finding]:
         """PERSON findings; titles and salutations are outside the span."""
         out: list[Finding] = []
-        plans = self._planner.plans
-        new_plan = self._planner.new_plan
-        judge = self._judge
+        planner = self._planner
+        plans = planner.plans
         rejected: list[tuple[int, int]] = []  # runs not taken: coreference may claim their tokens
         deferred: list[tuple[int, int]] = []  # task-list subjects waiting for their siblings
         emails = LocalParts(text) if "@" in text else None
@@ -88,11 +87,11 @@ class BuiltinPersonDetector:
             s = text[start:end]
             plan = plans.get(s, _MISSING)
             if plan is _MISSING:
-                plan = new_plan(s)
+                plan = planner.new_plan(s)  # compiled: a direct call, not a bound method's
             if plan is None:  # a run known not to be a name, whatever its context
                 rejected.append(run)
                 continue
-            found = judge(text, start, s, plan, emails, labels)  # type: ignore[arg-type]
+            found = self._judge(text, start, s, plan, emails, labels)  # type: ignore[arg-type]
             if found is None:
                 rejected.append(run)
             elif found == _DEFER:
@@ -118,12 +117,12 @@ class BuiltinPersonDetector:
 
     def _enumerate(self, text: str, out: list[Finding], rejected: list[tuple[int, int]]) -> None:
         """Add the bare name-like members of comma/and lists that hold a found name."""
-        facts = self._planner.facts
+        planner = self._planner  # compiled: planner.facts() is a direct call
 
         def member(run: str) -> bool:
             words = member_words(run)
             return words is not None and all(
-                facts(w)[0] in ENUM_KINDS and not facts(w)[2] for w in words
+                planner.facts(w)[0] in ENUM_KINDS and not planner.facts(w)[2] for w in words
             )
 
         spans = enumerated(text, [(f.start, f.end) for f in out], rejected, member)
@@ -192,8 +191,10 @@ class BuiltinPersonDetector:
                 names[word] = names.get(word, True) and weak
         if not names:
             return
-        facts = self._planner.facts
-        spans = propagate(text, names, rejected, lambda run: any(facts(t)[2] for t in run.split()))
+        planner = self._planner
+        spans = propagate(
+            text, names, rejected, lambda run: any(planner.facts(t)[2] for t in run.split())
+        )
         added = [
             self._finding(start, end, _COREF)
             for start, end in spans

@@ -160,11 +160,10 @@ class Scanner:
 
 def _collect(detector: Detector, text: str, raw: list[Finding]) -> None:
     """Append the detector's findings in `text` to `raw`, each checked and with segment 0."""
-    append = raw.append
     n = len(text)
     for f in detector.scan(text):
         if not 0 <= f.start < f.end <= n:
             raise ScanFailed(
                 f"detector {detector.name!r} returned an invalid span for a {f.type} finding"
             )
-        append(f if f.segment == 0 else replace(f, segment=0))
+        raw.append(f if f.segment == 0 else replace(f, segment=0))
