@@ -134,6 +134,10 @@ def test_the_c_readings_reject_bad_arguments() -> None:
     finder = FactFinder(*fact_finder_args(lex, lex.greetings | lex.roles))
     with pytest.raises(TypeError):
         finder.readings(("Anna",), {})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="readings"):
+        finder.readings(["Anna"])  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="readings"):
+        finder.readings(["Anna"], [])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="list of str"):
         finder.readings(["Anna", 3], {})  # type: ignore[list-item]
     with pytest.raises(TypeError, match="4-tuples"):

@@ -119,6 +119,19 @@ def test_a_range_outside_the_data_or_a_wrong_argument_raises() -> None:
         matcher.find(len(EDGES), b"abc", [(0, 3)])
     with pytest.raises(TypeError):
         matcher.hits("abc")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="hits"):
+        matcher.hits()  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="int"):
+        matcher.hits(b"abc", "0")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="find"):
+        matcher.find(0, b"abc")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="int"):
+        matcher.find("0", b"abc", [(0, 3)])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="window"):
+        matcher.find(0, b"abc", [[0, 3]])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="int"):
+        matcher.find(0, b"abc", [(0, 3.0)])  # type: ignore[list-item]
+    assert matcher.hits(b"abc", 0) == matcher.hits(b"abc", 0, 3)  # end defaults to the end
 
 
 @pytest.mark.parametrize(

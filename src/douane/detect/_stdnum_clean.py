@@ -42,7 +42,7 @@ def fast_clean(number: object, deletechars: str = "") -> str:
 def use_fast_clean() -> int:
     """Rebind `clean` to `fast_clean` in `stdnum.util` and every loaded stdnum module that
     imported it; returns how many modules changed."""
-    return _rebind(m for name, m in list(sys.modules.items()) if name.startswith("stdnum."))
+    return _rebind([m for name, m in list(sys.modules.items()) if name.startswith("stdnum.")])
 
 
 def _rebind(modules: Iterable[object]) -> int:
