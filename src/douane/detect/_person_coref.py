@@ -30,7 +30,8 @@ def name_tokens(
         kinds = [kind(w) for w in words]
         if sum(k in NAME_KINDS for k in kinds) < 2:
             continue
-        for word, k in zip(words, kinds, strict=True):
+        for i, word in enumerate(words):  # compiled, an index loop (zip(strict=) is a call)
+            k = kinds[i]
             if k in NAME_KINDS and len(word) >= _MIN_LEN:
                 out[word] = out.get(word, True) and k in WEAK_KINDS
     return out

@@ -149,9 +149,9 @@ class Scanner:
         """
         raws: list[list[Finding]] = [[] for _ in texts]
         for detector in self._detectors:
-            for text, raw in zip(texts, raws, strict=True):
+            for i, text in enumerate(texts):  # an index loop: zip(strict=) is a call, compiled
                 if text:
-                    _collect(detector, text, raw)
+                    _collect(detector, text, raws[i])
         out: list[Finding] = []
         for i, raw in enumerate(raws):
             out.extend(_resolved(raw, i))
