@@ -370,3 +370,24 @@ def test_token_mix_agrees_with_str_classes(value: str) -> None:
         or validators._HEX.match(value)
     )
     assert validators._token(value) == (mixed and not blocked)
+
+
+def test_a_validator_asks_its_check_once_per_value_and_empties_when_full() -> None:
+    asked: list[str] = []
+
+    def check(value: str) -> bool:
+        asked.append(value)
+        return value.startswith("ok")
+
+    validator = validators.Validator(check)
+    assert validator.verdict("ok-1") is True
+    assert validator("ok-1") is True  # cached: the check is not asked again
+    assert validator.verdict("no") is False
+    assert validator.verdict("no") is False
+    assert asked == ["ok-1", "no"]
+    validator.cache_clear()
+    assert validator.verdict("no") is False
+    assert asked == ["ok-1", "no", "no"]
+    for i in range(validators._CACHE_SIZE + 1):  # a full cache starts again, never grows past
+        validator.verdict(f"ok{i}")
+    assert len(validator._verdicts) <= validators._CACHE_SIZE

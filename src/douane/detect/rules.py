@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Final
 
 from douane.config import Config
@@ -11,7 +11,7 @@ from douane.detect._matching import EncodedText
 from douane.detect._rulematch import RuleMatcher, RuleSpec, rule_matcher
 from douane.detect.base import Detector, finding_factory
 from douane.detect.rulefile import RULE_MAX_MEM, Rule, RuleSet, load_ruleset
-from douane.detect.validators import VALIDATORS, shannon_entropy
+from douane.detect.validators import VALIDATORS, Validator, shannon_entropy
 from douane.types import Finding
 
 __all__ = ["RuleDetector", "check_examples", "rule_detectors"]
@@ -241,7 +241,7 @@ def _keep(
         if entropy is not None and shannon_entropy(value) < entropy:
             continue
         length = len(value)
-        if check is not None and not check(value):
+        if check is not None and not check.verdict(value):
             length = _valid_prefix(check, value, plan.cuts)
             if length < 0:
                 continue
@@ -281,7 +281,7 @@ def _inside(within: RuleMatcher, count: int, data: bytes, start: int, end: int) 
     return False
 
 
-def _valid_prefix(check: Callable[[str], bool], value: str, cuts: int) -> int:
+def _valid_prefix(check: Validator, value: str, cuts: int) -> int:
     """Length of the longest prefix (cut at separators) that passes, or -1; `value` failed.
 
     Greedy regexes can swallow a following word or number ("DE89 … 00 BANK"); cutting back at
@@ -294,7 +294,7 @@ def _valid_prefix(check: Callable[[str], bool], value: str, cuts: int) -> int:
         if cut <= 0:
             return -1
         value = value[:cut].rstrip(" -./(")
-        if check(value):
+        if check.verdict(value):
             return len(value)
     return -1
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from functools import cache, lru_cache
 from math import log2
-from typing import Final
+from typing import Final, final
 
 import phonenumbers
 from stdnum import iban
@@ -25,7 +25,7 @@ from douane.detect._phone_intl import parse_plain_international
 from douane.detect._phone_regions import valid_in_regions
 from douane.detect._stdnum_clean import use_fast_clean
 
-__all__ = ["VALIDATORS", "clear_caches", "entropy_bits", "shannon_entropy"]
+__all__ = ["VALIDATORS", "Validator", "clear_caches", "entropy_bits", "shannon_entropy"]
 
 # The values reach stdnum compacted: its per-character clean() passes have nothing to do.
 use_fast_clean()
@@ -376,13 +376,44 @@ _PLAIN: dict[str, Callable[[str], bool]] = {
 
 # Values recur (every turn of a chat resends its history), and phone/IBAN checks cost tens of µs.
 _CACHE_SIZE: Final = 16_384
-VALIDATORS: dict[str, Callable[[str], bool]] = {
-    name: lru_cache(maxsize=_CACHE_SIZE)(check) for name, check in _PLAIN.items()
-}
+
+
+@final
+class Validator:
+    """A named check with its verdicts cached by value, emptied when full (as the planner's).
+
+    A compiled class, not `functools.lru_cache`: the rule loop calls `verdict` directly, where an
+    lru_cache wrapper is a call through `tp_call` with an argument tuple and a key per value.
+    """
+
+    __slots__ = ("_check", "_verdicts")
+
+    def __init__(self, check: Callable[[str], bool]) -> None:
+        self._check = check
+        self._verdicts: dict[str, bool] = {}
+
+    def verdict(self, value: str) -> bool:
+        known = self._verdicts.get(value)
+        if known is not None:
+            return known
+        if len(self._verdicts) >= _CACHE_SIZE:
+            self._verdicts.clear()
+        found = bool(self._check(value))
+        self._verdicts[value] = found
+        return found
+
+    def __call__(self, value: str) -> bool:
+        return self.verdict(value)
+
+    def cache_clear(self) -> None:
+        self._verdicts.clear()
+
+
+VALIDATORS: dict[str, Validator] = {name: Validator(check) for name, check in _PLAIN.items()}
 
 
 def clear_caches() -> None:
     """Forget cached verdicts (benchmarks call this to measure cold validation)."""
     for check in VALIDATORS.values():
-        check.cache_clear()  # type: ignore[attr-defined]
+        check.cache_clear()
     shannon_entropy.cache_clear()
