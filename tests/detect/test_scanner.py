@@ -15,8 +15,8 @@ from tests.corpora import corpus_texts
 
 from douane.detect import Scanner, resolve_overlaps
 from douane.detect._findings import SpanSweep
-from douane.detect.base import FINDING_FIELDS
-from douane.detect.scanner import _SWEEP, _greedy, python_resolve_overlaps
+from douane.detect.base import FINDING_FIELDS, TYPE_PRIORITY
+from douane.detect.scanner import _SWEEP, STRONG_SCORE, _greedy, python_resolve_overlaps
 from douane.errors import ScanFailed
 from douane.types import Finding, FindingType, Level
 
@@ -224,24 +224,63 @@ def test_clustered_resolution_equals_global_greedy(
         st.tuples(
             st.integers(0, 40),
             st.integers(-1, 12),
-            st.sampled_from(_TYPES),
-            st.sampled_from([0.5, 0.9, 1.0]),
+            st.sampled_from([*_TYPES, FindingType.EMAIL, FindingType.MARKING]),
+            st.sampled_from([0.5, 0.84, 0.85, 0.9, 1.0]),
+            st.sampled_from(["a", "b", "ab", "é"]),
+            st.sampled_from(["", "r1", "r2"]),
         ),
         max_size=30,
-    )
+    ),
+    st.booleans(),
 )
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=600, deadline=None)
 def test_the_c_sweep_is_the_python_resolution(
-    raw: list[tuple[int, int, FindingType, float]],
+    raw: list[tuple[int, int, FindingType, float, str, str]], ranked_in_c: bool
 ) -> None:
-    """Empty and reversed spans, duplicates and ties included: the same list, in order."""
-    items = [f(s, s + n, t, score=sc) for s, n, t, sc in raw]
-    sweep = SpanSweep(Finding, _greedy, FINDING_FIELDS)
-    assert sweep(items) == python_resolve_overlaps(items)
-    assert [id(x) for x in sweep(items) or []] == [id(x) for x in python_resolve_overlaps(items)]
+    """Empty and reversed spans, duplicates and ties included: the same list, in order, with
+    the clusters ranked in C (as the scanner builds it) or by `_greedy`."""
+    items = [
+        dataclasses.replace(f(s, s + n, t, score=sc, det=d), label=label)
+        for s, n, t, sc, d, label in raw
+    ]
+    ranking = (TYPE_PRIORITY, STRONG_SCORE) if ranked_in_c else ()
+    sweep = SpanSweep(Finding, _greedy, FINDING_FIELDS, *ranking)
+    expected = python_resolve_overlaps(items)
+    assert sweep(items) == expected
+    assert [id(x) for x in sweep(items) or []] == [id(x) for x in expected]
     copies = sweep(items, 3)
-    assert copies == [dataclasses.replace(x, segment=3) for x in python_resolve_overlaps(items)]
+    assert copies == [dataclasses.replace(x, segment=3) for x in expected]
     assert not {id(x) for x in copies or []} & {id(x) for x in items}
+
+
+class _Label(str):
+    pass
+
+
+def test_the_c_ranking_leaves_what_it_cannot_rank_to_greedy() -> None:
+    asked: list[int] = []
+
+    def greedy(cluster: list[Finding]) -> list[Finding]:
+        asked.append(len(cluster))
+        return _greedy(cluster)
+
+    sweep = SpanSweep(Finding, greedy, FINDING_FIELDS, TYPE_PRIORITY, STRONG_SCORE)
+    a, b = f(0, 5, FindingType.PHONE), f(3, 9, FindingType.IBAN)
+    assert sweep([a, b]) == [b] and asked == []  # ranked in C
+    odd = [
+        dataclasses.replace(a, score=1),  # an int score
+        dataclasses.replace(a, score=float("nan")),
+        dataclasses.replace(a, label=_Label("r")),  # a str subclass
+    ]
+    for item in odd:
+        asked.clear()
+        assert sweep([item, b]) == greedy([item, b]) and asked == [2, 2], item
+    high: dict[FindingType, int] = {FindingType.IBAN: "high"}  # type: ignore[dict-item]
+    weird = SpanSweep(Finding, greedy, FINDING_FIELDS, high, STRONG_SCORE)
+    asked.clear()
+    assert weird([a, b]) == _greedy([a, b]) and asked == [2]  # a priority that is no int
+    with pytest.raises(TypeError):
+        SpanSweep(Finding, greedy, FINDING_FIELDS, [], STRONG_SCORE)  # type: ignore[arg-type]
 
 
 def test_the_c_sweep_leaves_what_it_cannot_read_to_python() -> None:

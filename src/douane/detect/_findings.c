@@ -13,11 +13,14 @@
  *
  * And the sweep of scanner.resolve_overlaps, which reads two slots of every finding:
  *
- *   SpanSweep(cls, greedy, fields)(findings, segment=0) -> the resolved list, or None
+ *   SpanSweep(cls, greedy, fields, priorities=None, strong=0.0)(findings, segment=0)
+ *       -> the resolved list, or None
  *
  * sorts the findings by (start, end), stable, and keeps each one that overlaps no other; each
- * cluster of overlapping findings goes to `greedy` (scanner._greedy), and so does the whole list
- * when a span is empty. The kept findings of a segment other than 0 are copies with that
+ * cluster of overlapping findings is ranked and chosen here as scanner._greedy does, given the
+ * type priorities (base.TYPE_PRIORITY) and the strong score; without them, or for a finding
+ * whose score, detector or label is not a plain float or str, the cluster goes to `greedy`, and
+ * so does the whole list when a span is empty. The kept findings of a segment other than 0 are copies with that
  * segment (a frozen dataclass's __init__ costs ~3 µs a copy). None when `findings` is not a list
  * of `cls` instances with int spans: then Python decides. tests/detect/test_scanner.py holds it
  * to scanner.python_resolve_overlaps.
@@ -25,6 +28,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <structmember.h>
+
+#include <math.h>
 
 #include "_module.h"
 
@@ -147,6 +152,8 @@ typedef struct {
     PyObject_HEAD
     PyTypeObject *cls;
     PyObject *greedy;
+    PyObject *priorities; /* type -> priority (base.TYPE_PRIORITY), or NULL: `greedy` ranks */
+    double strong;        /* scanner.STRONG_SCORE */
     Py_ssize_t offset[NFIELDS];
 } SpanSweep;
 
@@ -162,10 +169,11 @@ static int span_order(const void *a, const void *b) {
 }
 
 static int SpanSweep_init(SpanSweep *self, PyObject *args, PyObject *kwds) {
-    static char *kwlist[] = {"cls", "greedy", "fields", NULL};
-    PyObject *cls, *greedy, *fields;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OO!", kwlist, &PyType_Type, &cls, &greedy,
-                                     &PyTuple_Type, &fields)) {
+    static char *kwlist[] = {"cls", "greedy", "fields", "priorities", "strong", NULL};
+    PyObject *cls, *greedy, *fields, *priorities = NULL;
+    double strong = 0.0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OO!|O!d", kwlist, &PyType_Type, &cls, &greedy,
+                                     &PyTuple_Type, &fields, &PyDict_Type, &priorities, &strong)) {
         return -1;
     }
     if (!PyCallable_Check(greedy)) {
@@ -175,6 +183,8 @@ static int SpanSweep_init(SpanSweep *self, PyObject *args, PyObject *kwds) {
     if (slot_offsets(cls, fields, self->offset) < 0) return -1;
     Py_XSETREF(self->cls, (PyTypeObject *)Py_NewRef(cls));
     Py_XSETREF(self->greedy, Py_NewRef(greedy));
+    Py_XSETREF(self->priorities, Py_XNewRef(priorities));
+    self->strong = strong;
     return 0;
 }
 
@@ -217,9 +227,115 @@ static int read_slot(PyObject *item, Py_ssize_t offset, Py_ssize_t *out) {
     return 1;
 }
 
+/* One finding of a cluster with the fields of scanner._rank. */
+typedef struct {
+    int weak; /* 0 when validated (score >= strong) */
+    long priority;
+    double score;
+    Py_ssize_t start, end, index;
+    PyObject *detector, *label; /* borrowed exact str */
+} Ranked;
+
+/* scanner._rank's order, then the cluster's own (sorted() is stable). */
+static int rank_order(const void *a, const void *b) {
+    const Ranked *x = a, *y = b;
+    if (x->weak != y->weak) return x->weak - y->weak;
+    if (x->priority != y->priority) return x->priority > y->priority ? -1 : 1;
+    Py_ssize_t x_len = x->end - x->start, y_len = y->end - y->start;
+    if (x_len != y_len) return x_len > y_len ? -1 : 1;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    int c = PyUnicode_Compare(x->detector, y->detector); /* exact str: never fails */
+    if (c == 0) c = PyUnicode_Compare(x->label, y->label);
+    if (c != 0) return c;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* The rank fields of `item`; 0 when one is not what _rank expects (Python decides then). */
+static int read_rank(SpanSweep *self, PyObject *item, Py_ssize_t index, Ranked *out) {
+    PyObject *score = *(PyObject **)((char *)item + self->offset[SCORE]);
+    PyObject *type = *(PyObject **)((char *)item + self->offset[TYPE]);
+    out->detector = *(PyObject **)((char *)item + self->offset[DETECTOR]);
+    out->label = *(PyObject **)((char *)item + self->offset[LABEL]);
+    if (score == NULL || !PyFloat_CheckExact(score) || type == NULL || out->detector == NULL ||
+        !PyUnicode_CheckExact(out->detector) || out->label == NULL ||
+        !PyUnicode_CheckExact(out->label) || !read_slot(item, self->offset[START], &out->start) ||
+        !read_slot(item, self->offset[END], &out->end)) {
+        return 0;
+    }
+    out->score = PyFloat_AS_DOUBLE(score);
+    if (isnan(out->score)) return 0;
+    PyObject *priority = PyDict_GetItemWithError(self->priorities, type);
+    if (priority == NULL) {
+        if (PyErr_Occurred()) {
+            PyErr_Clear(); /* an unhashable type: Python decides */
+            return 0;
+        }
+        out->priority = 0;
+    } else {
+        if (!PyLong_CheckExact(priority)) return 0;
+        out->priority = PyLong_AsLong(priority);
+        if (out->priority == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return 0;
+        }
+    }
+    out->weak = !(out->score >= self->strong);
+    out->index = index;
+    return 1;
+}
+
+/* scanner._greedy over sorted[low:high] (non-empty spans) appended to `out`: 1 done, 0 when a
+ * finding does not fit the C ranking (nothing appended), -1 on error. The kept spans never
+ * overlap, so they stay sorted by start and each candidate is checked against its neighbours
+ * there, found by bisection, as _greedy does. */
+static int c_greedy(SpanSweep *self, PyObject *sorted, Py_ssize_t low, Py_ssize_t high,
+                    PyObject *out) {
+    Py_ssize_t count = high - low;
+    Ranked *ranked = PyMem_Malloc((size_t)count * sizeof(Ranked));
+    Span *kept = PyMem_Malloc((size_t)count * sizeof(Span));
+    if (ranked == NULL || kept == NULL) {
+        PyMem_Free(ranked);
+        PyMem_Free(kept);
+        PyErr_NoMemory();
+        return -1;
+    }
+    int result = 1;
+    for (Py_ssize_t i = 0; i < count && result; i++) {
+        result = read_rank(self, PyList_GET_ITEM(sorted, low + i), i, &ranked[i]);
+    }
+    Py_ssize_t n = 0;
+    if (result) qsort(ranked, (size_t)count, sizeof(Ranked), rank_order);
+    for (Py_ssize_t i = 0; i < count && result; i++) {
+        const Ranked *f = &ranked[i];
+        Py_ssize_t lo = 0, hi = n; /* bisect_right of f's start among the kept starts */
+        while (lo < hi) {
+            Py_ssize_t mid = lo + (hi - lo) / 2;
+            if (kept[mid].start <= f->start) lo = mid + 1;
+            else hi = mid;
+        }
+        if ((lo > 0 && kept[lo - 1].end > f->start) || (lo < n && kept[lo].start < f->end)) {
+            continue;
+        }
+        memmove(&kept[lo + 1], &kept[lo], (size_t)(n - lo) * sizeof(Span));
+        kept[lo] = (Span){f->start, f->end, f->index};
+        n++;
+    }
+    for (Py_ssize_t i = 0; i < n && result > 0; i++) {
+        if (PyList_Append(out, PyList_GET_ITEM(sorted, low + kept[i].index)) < 0) result = -1;
+    }
+    PyMem_Free(ranked);
+    PyMem_Free(kept);
+    return result;
+}
+
 /* Append greedy(sorted[low:high]) to `out`; -1 on error. */
 static int append_greedy(SpanSweep *self, PyObject *sorted, Py_ssize_t low, Py_ssize_t high,
                          PyObject *out) {
+    if (self->priorities != NULL) {
+        int done = c_greedy(self, sorted, low, high, out);
+        if (done != 0) return done < 0 ? -1 : 0;
+    }
     PyObject *cluster = PyList_GetSlice(sorted, low, high);
     PyObject *kept = cluster == NULL ? NULL : PyObject_CallOneArg(self->greedy, cluster);
     Py_XDECREF(cluster);
@@ -308,12 +424,14 @@ done:
 static int SpanSweep_traverse(SpanSweep *self, visitproc visit, void *arg) {
     Py_VISIT(self->cls);
     Py_VISIT(self->greedy);
+    Py_VISIT(self->priorities);
     return 0;
 }
 
 static int SpanSweep_tp_clear(SpanSweep *self) {
     Py_CLEAR(self->cls);
     Py_CLEAR(self->greedy);
+    Py_CLEAR(self->priorities);
     return 0;
 }
 
@@ -327,7 +445,8 @@ static PyTypeObject SpanSweepType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "douane.detect._findings.SpanSweep",
     .tp_basicsize = sizeof(SpanSweep),
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
-    .tp_doc = "SpanSweep(cls, greedy, fields)(findings, segment=0): resolve_overlaps' sweep",
+    .tp_doc = "SpanSweep(cls, greedy, fields, priorities=None, strong=0.0)(findings, "
+              "segment=0): resolve_overlaps' sweep",
     .tp_new = PyType_GenericNew,
     .tp_init = (initproc)SpanSweep_init,
     .tp_call = (ternaryfunc)SpanSweep_call,

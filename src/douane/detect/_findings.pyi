@@ -22,5 +22,7 @@ class SpanSweep:
         cls: type[Finding],
         greedy: Callable[[list[Finding]], list[Finding]],
         fields: tuple[str, ...],
+        priorities: dict[FindingType, int] | None = None,
+        strong: float = 0.0,
     ) -> None: ...
     def __call__(self, findings: list[Finding], segment: int = 0, /) -> list[Finding] | None: ...

@@ -41,7 +41,8 @@ def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
     another need ranking: a sweep by start splits them into clusters of transitively overlapping
     spans, and a kept span of one cluster never overlaps a finding of another, so ranking each
     cluster alone gives exactly the global greedy result (most findings are alone: no sort key).
-    The sweep runs in C (`_findings.SpanSweep`) where built, for a list of Findings.
+    The sweep and the ranking of each cluster run in C (`_findings.SpanSweep`) where built, for
+    a list of Findings.
     """
     if type(findings) is list:
         return _resolved(findings, 0)
@@ -110,7 +111,9 @@ def _greedy(findings: list[Finding]) -> list[Finding]:
 
 _SpanSweep = native("_findings", "SpanSweep")
 _SWEEP: Callable[[list[Finding], int], list[Finding] | None] | None = (
-    None if _SpanSweep is None else _SpanSweep(Finding, _greedy, FINDING_FIELDS)
+    None
+    if _SpanSweep is None
+    else _SpanSweep(Finding, _greedy, FINDING_FIELDS, TYPE_PRIORITY, STRONG_SCORE)
 )
 
 
