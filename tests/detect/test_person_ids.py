@@ -22,6 +22,7 @@ def _regex_only(text: str, start: int, end: int) -> bool:
 
 def test_near_decides_as_its_regexes_alone() -> None:
     lex = load_lexicon()
+    assert all(lex.person_ids) and all(lex.person_id_links)  # the last-character pre-test's premise
     pieces = [
         *lex.person_ids, *lex.person_id_links, *lex.person_id_leads, *lex.person_traits,
         " ", " ", "\t", "\n", ":", ",", "–", "—", "-", "x", "Code", "Anna Roth", "Bo Li",

@@ -33,6 +33,7 @@ class PersonIdCue:
         # What a line that `_before` matches ends with, once its blanks and colon are stripped:
         # one test in C rules out most lines before the regex runs.
         self._before_ends = lexicon.person_ids + lexicon.person_id_links
+        self._before_last = frozenset(end[-1] for end in self._before_ends if end)
         ids, links = _alternatives(lexicon.person_ids), _alternatives(lexicon.person_id_links)
         leads, traits = _alternatives(lexicon.person_id_leads), _alternatives(lexicon.person_traits)
         # before: the identifier, then at most a link word and a colon ("tax ID of", "Steuer-ID :")
@@ -56,8 +57,11 @@ class PersonIdCue:
         if text.find(" ", start, end) < 0:
             return False
         head = text[max(0, start - _REACH) : start]
-        if head.rstrip(" \t:").endswith(self._before_ends) and self._before.search(
-            head[head.rfind("\n") + 1 :]
+        bare = head.rstrip(" \t:")  # its last character first: most runs end no identifier
+        if (
+            bare[-1:] in self._before_last
+            and bare.endswith(self._before_ends)
+            and self._before.search(head[head.rfind("\n") + 1 :])
         ):
             return True
         limit = min(len(text), end + _REACH)
