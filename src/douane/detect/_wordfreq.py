@@ -38,7 +38,7 @@ from typing import Final
 
 from wordfreq import numbers as wordfreq_numbers
 from wordfreq.numbers import digit_freq, smash_numbers
-from wordfreq.tokens import lossy_tokenize
+from wordfreq.tokens import INITIAL_VOWEL_EXPR, lossy_tokenize
 
 from douane.detect._native import native
 
@@ -79,8 +79,8 @@ _PARTS: Final = re.compile(
 # Plain letters with apostrophes between them ("l'homme", "o'brien", "contractor's"): Unicode
 # word segmentation keeps them one word, save where wordfreq cuts off an elision (below).
 _ELIDED: Final = re.compile(f"[{re.escape(PLAIN_LETTERS)}]+(?:'[{re.escape(PLAIN_LETTERS)}]+)+")
-# wordfreq's INITIAL_VOWEL_EXPR, lower case: what makes "l'", "qu'" a token of its own before it.
-_INITIAL_VOWELS: Final = frozenset("aehiouyáéíóúàèìòùâêîôûåïöœ")
+# What makes "l'", "qu'" a token of its own before it: wordfreq's own vowels (and h), lower case.
+_INITIAL_VOWELS: Final = frozenset(c for c in INITIAL_VOWEL_EXPR.strip("[]") if c.islower())
 # A table frequency → the value of a word with that frequency alone. The table holds a few
 # hundred distinct frequencies (wordfreq's buckets), so this stays small.
 _ALONE: dict[float, float] = {}
