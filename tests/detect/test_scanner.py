@@ -315,6 +315,23 @@ def test_the_c_sweep_leaves_what_it_cannot_read_to_python() -> None:
         SpanSweep(Finding, failing, FINDING_FIELDS)([a, b])
 
 
+def test_the_c_bounds_check_is_collects_check() -> None:
+    sweep = SpanSweep(Finding, _greedy, FINDING_FIELDS)
+    a, b = f(0, 5, FindingType.PHONE), f(3, 9, FindingType.IBAN)
+    assert sweep.in_bounds([a, b], 9) and sweep.in_bounds([], 0)
+    assert not sweep.in_bounds([a, b], 8)  # past the text's end
+    assert not sweep.in_bounds([f(5, 5, FindingType.PHONE)], 9)  # empty
+    assert not sweep.in_bounds([f(-1, 2, FindingType.PHONE)], 9)
+    assert not sweep.in_bounds([dataclasses.replace(a, segment=1)], 9)  # Python copies it
+    assert not sweep.in_bounds([dataclasses.replace(a, start=False)], 9)  # Python decides
+    assert not sweep.in_bounds((a, b), 9)  # not a list
+    assert not sweep.in_bounds([a, "finding"], 9)
+    with pytest.raises(TypeError, match="in_bounds"):
+        sweep.in_bounds([a], "9")  # type: ignore[arg-type]
+    with pytest.raises(RuntimeError, match="not initialised"):
+        SpanSweep.__new__(SpanSweep).in_bounds([a], 9)
+
+
 def test_the_scanner_sweeps_in_c_unless_pure() -> None:
     assert (_SWEEP is None) == bool(os.environ.get("DOUANE_PURE_PYTHON"))
 

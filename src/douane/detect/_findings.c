@@ -23,7 +23,8 @@
  * so does the whole list when a span is empty. The kept findings of a segment other than 0 are copies with that
  * segment (a frozen dataclass's __init__ costs ~3 µs a copy). None when `findings` is not a list
  * of `cls` instances with int spans: then Python decides. tests/detect/test_scanner.py holds it
- * to scanner.python_resolve_overlaps.
+ * to scanner.python_resolve_overlaps. `SpanSweep.in_bounds(findings, size)` checks what
+ * Scanner._collect checks of a detector's findings.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -421,6 +422,41 @@ done:
     return out;
 }
 
+/* in_bounds(findings, size): True when `findings` is a list of cls instances, each with int
+ * offsets 0 <= start < end <= size and segment 0: what Scanner._collect checks of each finding
+ * a detector returns, without an attribute look-up per field. False leaves it to Python. */
+static PyObject *SpanSweep_in_bounds(SpanSweep *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (self->cls == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "SpanSweep was not initialised");
+        return NULL;
+    }
+    if (nargs != 2 || !PyLong_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "in_bounds(findings, size: int)");
+        return NULL;
+    }
+    Py_ssize_t size = PyLong_AsSsize_t(args[1]);
+    if (size == -1 && PyErr_Occurred()) return NULL;
+    PyObject *findings = args[0];
+    if (!PyList_CheckExact(findings)) Py_RETURN_FALSE;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(findings); i++) {
+        PyObject *item = PyList_GET_ITEM(findings, i);
+        Py_ssize_t start, end, segment;
+        if (Py_TYPE(item) != self->cls || !read_slot(item, self->offset[START], &start) ||
+            !read_slot(item, self->offset[END], &end) ||
+            !read_slot(item, self->offset[SEGMENT], &segment) || !(0 <= start) ||
+            !(start < end) || !(end <= size) || segment != 0) {
+            Py_RETURN_FALSE;
+        }
+    }
+    Py_RETURN_TRUE;
+}
+
+static PyMethodDef SpanSweep_methods[] = {
+    {"in_bounds", (PyCFunction)(void (*)(void))SpanSweep_in_bounds, METH_FASTCALL,
+     "True when every finding of a list is a plain one inside the text, with segment 0."},
+    {NULL, NULL, 0, NULL},
+};
+
 static int SpanSweep_traverse(SpanSweep *self, visitproc visit, void *arg) {
     Py_VISIT(self->cls);
     Py_VISIT(self->greedy);
@@ -450,6 +486,7 @@ static PyTypeObject SpanSweepType = {
     .tp_new = PyType_GenericNew,
     .tp_init = (initproc)SpanSweep_init,
     .tp_call = (ternaryfunc)SpanSweep_call,
+    .tp_methods = SpanSweep_methods,
     .tp_traverse = (traverseproc)SpanSweep_traverse,
     .tp_clear = (inquiry)SpanSweep_tp_clear,
     .tp_dealloc = (destructor)SpanSweep_dealloc,

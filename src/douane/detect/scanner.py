@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from operator import attrgetter
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from douane.detect._native import native
 from douane.detect.base import FINDING_FIELDS, TYPE_PRIORITY, Detector
 from douane.errors import ScanFailed
 from douane.types import Finding
+
+if TYPE_CHECKING:  # the C module is optional: only its stub is needed here
+    from douane.detect._findings import SpanSweep
 
 __all__ = ["STRONG_SCORE", "Scanner", "python_resolve_overlaps", "resolve_overlaps"]
 
@@ -110,7 +113,7 @@ def _greedy(findings: list[Finding]) -> list[Finding]:
 
 
 _SpanSweep = native("_findings", "SpanSweep")
-_SWEEP: Callable[[list[Finding], int], list[Finding] | None] | None = (
+_SWEEP: SpanSweep | None = (
     None
     if _SpanSweep is None
     else _SpanSweep(Finding, _greedy, FINDING_FIELDS, TYPE_PRIORITY, STRONG_SCORE)
@@ -164,7 +167,11 @@ class Scanner:
 def _collect(detector: Detector, text: str, raw: list[Finding]) -> None:
     """Append the detector's findings in `text` to `raw`, each checked and with segment 0."""
     n = len(text)
-    for f in detector.scan(text):
+    found = detector.scan(text)
+    if _SWEEP is not None and _SWEEP.in_bounds(found, n):  # the usual list, checked in C
+        raw.extend(found)
+        return
+    for f in found:
         if not 0 <= f.start < f.end <= n:
             raise ScanFailed(
                 f"detector {detector.name!r} returned an invalid span for a {f.type} finding"
