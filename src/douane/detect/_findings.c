@@ -20,11 +20,12 @@
  * cluster of overlapping findings is ranked and chosen here as scanner._greedy does, given the
  * type priorities (base.TYPE_PRIORITY) and the strong score; without them, or for a finding
  * whose score, detector or label is not a plain float or str, the cluster goes to `greedy`, and
- * so does the whole list when a span is empty. The kept findings of a segment other than 0 are copies with that
- * segment (a frozen dataclass's __init__ costs ~3 µs a copy). None when `findings` is not a list
- * of `cls` instances with int spans: then Python decides. tests/detect/test_scanner.py holds it
- * to scanner.python_resolve_overlaps. `SpanSweep.in_bounds(findings, size)` checks what
- * Scanner._collect checks of a detector's findings.
+ * so does the whole list when a span is empty. The kept findings of a segment other than 0 are
+ * copies with that segment (a frozen dataclass's __init__ costs ~3 µs a copy). None when
+ * `findings` is not a list of `cls` instances with int spans: then Python decides.
+ * tests/detect/test_scanner.py holds it to scanner.python_resolve_overlaps.
+ * `SpanSweep.in_bounds(findings, size)` checks what Scanner._collect checks of a detector's
+ * findings.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -61,6 +62,11 @@ static Py_ssize_t slot_offset(PyTypeObject *cls, PyObject *name) {
     if (offset < 0) PyErr_Format(PyExc_TypeError, "%R is not an object slot of %R", name, cls);
     Py_DECREF(descr);
     return offset;
+}
+
+/* The slot of `object` at `offset`, for reading or writing its value (NULL when unset). */
+static inline PyObject **slot(PyObject *object, Py_ssize_t offset) {
+    return (PyObject **)((char *)object + offset);
 }
 
 /* The offsets of the NFIELDS slots that `fields` names, in its order; -1 with an exception set. */
@@ -112,7 +118,7 @@ static PyObject *FindingMaker_call(FindingMaker *self, PyObject *args, PyObject 
     for (int i = 0; i < NFIELDS; i++) {
         PyObject *value = self->fixed[i] != NULL ? self->fixed[i] : given[i];
         Py_INCREF(value);
-        *(PyObject **)((char *)finding + self->offset[i]) = value;
+        *slot(finding, self->offset[i]) = value;
     }
     return finding;
 }
@@ -194,8 +200,8 @@ static PyObject *with_segment(SpanSweep *self, PyObject *item, PyObject *segment
     PyObject *copy = self->cls->tp_alloc(self->cls, 0);
     if (copy == NULL) return NULL;
     for (int i = 0; i < NFIELDS; i++) {
-        PyObject *value = i == SEGMENT ? segment : *(PyObject **)((char *)item + self->offset[i]);
-        *(PyObject **)((char *)copy + self->offset[i]) = Py_XNewRef(value);
+        PyObject *value = i == SEGMENT ? segment : *slot(item, self->offset[i]);
+        *slot(copy, self->offset[i]) = Py_XNewRef(value);
     }
     return copy;
 }
@@ -218,7 +224,7 @@ static int set_segment(SpanSweep *self, PyObject *kept, PyObject *segment) {
 
 /* The int in the slot at `offset` of `item`; 0 with no exception set when it is not one. */
 static int read_slot(PyObject *item, Py_ssize_t offset, Py_ssize_t *out) {
-    PyObject *value = *(PyObject **)((char *)item + offset);
+    PyObject *value = *slot(item, offset);
     if (value == NULL || !PyLong_CheckExact(value)) return 0;
     *out = PyLong_AsSsize_t(value);
     if (*out == -1 && PyErr_Occurred()) {
@@ -254,10 +260,9 @@ static int rank_order(const void *a, const void *b) {
 
 /* The rank fields of `item`; 0 when one is not what _rank expects (Python decides then). */
 static int read_rank(SpanSweep *self, PyObject *item, Py_ssize_t index, Ranked *out) {
-    PyObject *score = *(PyObject **)((char *)item + self->offset[SCORE]);
-    PyObject *type = *(PyObject **)((char *)item + self->offset[TYPE]);
-    out->detector = *(PyObject **)((char *)item + self->offset[DETECTOR]);
-    out->label = *(PyObject **)((char *)item + self->offset[LABEL]);
+    PyObject *score = *slot(item, self->offset[SCORE]), *type = *slot(item, self->offset[TYPE]);
+    out->detector = *slot(item, self->offset[DETECTOR]);
+    out->label = *slot(item, self->offset[LABEL]);
     if (score == NULL || !PyFloat_CheckExact(score) || type == NULL || out->detector == NULL ||
         !PyUnicode_CheckExact(out->detector) || out->label == NULL ||
         !PyUnicode_CheckExact(out->label) || !read_slot(item, self->offset[START], &out->start) ||

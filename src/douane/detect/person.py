@@ -121,9 +121,13 @@ class BuiltinPersonDetector:
 
         def member(run: str) -> bool:
             words = member_words(run)
-            return words is not None and all(
-                planner.facts(w)[0] in ENUM_KINDS and not planner.facts(w)[2] for w in words
-            )
+            if words is None:
+                return False
+            for word in words:
+                kind, _, org, _ = planner.facts(word)  # looked up once per word
+                if kind not in ENUM_KINDS or org:
+                    return False
+            return True
 
         spans = enumerated(text, [(f.start, f.end) for f in out], rejected, member)
         if spans:
