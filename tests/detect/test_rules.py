@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import random
+import re
 import time
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from tests.corpora import corpus_texts
 
 import douane.detect.rules as rules_module
 from douane.detect import Scanner
-from douane.detect.rulefile import load_ruleset
+from douane.detect.rulefile import Rule, load_ruleset
 from douane.detect.rules import RuleDetector, check_examples, scan_rule
 from douane.errors import ConfigError
 from douane.types import FindingType
@@ -205,6 +208,24 @@ def test_the_combined_pass_looks_for_a_rules_prefilter(tmp_path: Path) -> None:
     assert check_examples(wrong) == [
         f"{tmp_path / 'tickets.toml'}: ticket: prefilter misses match example #1"
     ]
+
+
+_PREFILTERED = [rule for rule in load_ruleset().rules if rule.prefilter is not None]
+
+
+@pytest.mark.parametrize("rule", _PREFILTERED, ids=lambda rule: rule.id)
+def test_every_text_a_bundled_rule_matches_holds_its_prefilter(rule: Rule) -> None:
+    """A prefilter that missed a match would hide the rule from the combined pass: texts made
+    from the rule's own regex (read by Python's re, ASCII classes as in RE2) hold both."""
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.from_regex(re.compile(rule.pattern.pattern, re.ASCII)))
+    def holds(text: str) -> None:
+        assume(not any("\ud800" <= c <= "\udfff" for c in text))
+        assume(rule.pattern.search(text) is not None)
+        assert rule.prefilter.search(text) is not None
+
+    holds()
 
 
 def test_prefilter_must_be_a_string(tmp_path: Path) -> None:
