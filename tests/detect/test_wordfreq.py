@@ -231,3 +231,18 @@ def test_the_c_path_rejects_bad_arguments() -> None:
         Zipf(tables, "ab", [0.1] * 9, *numbers[1:])
     with pytest.raises(RuntimeError, match="not initialised"):
         Zipf.__new__(Zipf).zipfs("a")
+
+
+def test_the_merged_table_keeps_each_languages_value() -> None:
+    """The C path merges the language tables into one: a word keeps its value in each language
+    that lists it, 0 elsewhere, whatever str object asks."""
+    numbers = (wordfreq_numbers.DIGIT_FREQS, -1.9, 0.1, 2019, 20)
+    tables = ({"haus": 1e-4, "zug": 1e-3}, {"haus": 1e-5}, {"maison": 1e-4, "hôtel": 1e-6})
+    zipf = Zipf(tables, "abcdefghijklmnopqrstuvwxyzô", *numbers)
+    assert zipf.zipfs("haus") == (5.0, 4.0, 0.0)
+    assert zipf.zipfs("".join(["mai", "son"])) == (0.0, 0.0, 5.0)
+    assert zipf.zipfs("hôtel") == (0.0, 0.0, 3.0)
+    assert zipf.zipfs("zug-haus") == (4.96, 0.0, 0.0)  # wordfreq: 1 / (1/f1 + 1/f2)
+    assert zipf.zipfs("velo") == (0.0, 0.0, 0.0)
+    with pytest.raises(TypeError, match="keys must be str"):
+        Zipf(({1: 1e-4}, {}, {}), "ab", *numbers)  # type: ignore[dict-item]

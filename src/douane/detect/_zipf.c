@@ -15,6 +15,10 @@
  *   even, and so does glibc's printf("%.*f"); strtod reads the result back exactly. Away from
  *   a tie an integer division gives the same double at a tenth of the cost (round_decimal).
  *
+ * The three tables are merged at start-up into one open-addressing table (`Entry`): a token costs
+ * one probe, where a dict per language cost three, each through a dict's index, its entries and
+ * the key (a new token's look-up is a cache miss at every step: ~40 k L2 misses a cold pass).
+ *
  * `Zipf(tables, plain_letters, digit_freqs, year_log_peak, not_year_prob, reference_year,
  * plateau_width).zipfs(word)` gives the three values, or None for any other word (and for a
  * case this code does not cover, such as a run of more than 23 digits): the caller then asks
@@ -45,9 +49,21 @@ static const double POW10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 #define POW10_MAX 22
 
+/* One token of any table: its hash, the key (a reference of its own), per language 1 + the
+ * index of its frequency in `freqs`, or 0 where that language lacks it. */
+typedef struct {
+    Py_hash_t hash;
+    PyObject *key;
+    uint16_t freq[LANGS];
+} Entry;
+
+#define MAX_FREQS 65535 /* distinct table frequencies; wordfreq's lists have ~1,300 */
+
 typedef struct {
     PyObject_HEAD
-    PyObject *tables[LANGS]; /* token -> table frequency, one dict per language */
+    Entry *entries; /* the tables merged: NULL, or a power of two of them, at most 2/3 full */
+    size_t mask;
+    double *freqs; /* the distinct table frequencies */
     unsigned char plain[PLAIN_LIMIT];
     double digit_freqs[10];
     double year_log_peak, not_year_prob;
@@ -113,12 +129,31 @@ static int alone_value(Zipf *self, double freq, double *out) {
     return 1;
 }
 
-/* The table frequency of `token` in one language: 1 found, 0 absent, -1 error. */
-static int table_freq(PyObject *table, PyObject *token, double *out) {
-    PyObject *value = PyDict_GetItemWithError(table, token);
-    if (value == NULL) return PyErr_Occurred() ? -1 : 0;
-    *out = PyFloat_AsDouble(value);
-    return (*out == -1.0 && PyErr_Occurred()) ? -1 : 1;
+/* The entry of `token`, or NULL when no table holds it (-1 in *error on failure). */
+static const Entry *find_entry(const Zipf *self, PyObject *token, int *error) {
+    Py_hash_t hash = PyObject_Hash(token);
+    *error = hash == -1;
+    if (*error) return NULL;
+    Py_ssize_t len = PyUnicode_GET_LENGTH(token);
+    int kind = PyUnicode_KIND(token);
+    for (size_t slot = (size_t)hash & self->mask;; slot = (slot + 1) & self->mask) {
+        const Entry *entry = &self->entries[slot];
+        if (entry->key == NULL) return NULL;
+        if (entry->hash != hash) continue;
+        PyObject *key = entry->key;
+        if (key == token || (PyUnicode_GET_LENGTH(key) == len && PyUnicode_KIND(key) == kind &&
+                             memcmp(PyUnicode_DATA(key), PyUnicode_DATA(token),
+                                    (size_t)len * (size_t)kind) == 0)) {
+            return entry;
+        }
+    }
+}
+
+/* The table frequency of an entry in one language: 1 found, 0 absent. */
+static int entry_freq(const Zipf *self, const Entry *entry, int lang, double *out) {
+    if (entry == NULL || entry->freq[lang] == 0) return 0;
+    *out = self->freqs[entry->freq[lang] - 1];
+    return 1;
 }
 
 /* wordfreq's benford_freq for a run of `len` digits starting with `first`. */
@@ -194,10 +229,12 @@ static PyObject *values_tuple(const double values[LANGS]) {
 /* A word of plain letters: its only token is itself. */
 static PyObject *plain_zipfs(Zipf *self, PyObject *word) {
     double values[LANGS];
+    int error;
+    const Entry *entry = find_entry(self, word, &error);
+    if (error) return NULL;
     for (int lang = 0; lang < LANGS; lang++) {
         double freq;
-        int found = table_freq(self->tables[lang], word, &freq);
-        if (found < 0) return NULL;
+        int found = entry_freq(self, entry, lang, &freq);
         values[lang] = 0.0;
         if (found && !alone_value(self, freq, &values[lang])) Py_RETURN_NONE;
     }
@@ -231,6 +268,7 @@ static int has_digit(const Py_UCS4 *part, Py_ssize_t len) {
  * as its _word_frequency does. */
 static PyObject *parts_zipfs(Zipf *self, Py_UCS4 *chars, Py_ssize_t len) {
     PyObject *tokens[MAX_PARTS];
+    const Entry *entries[MAX_PARTS];
     double factors[MAX_PARTS];
     Py_ssize_t count = 0;
     PyObject *result = NULL;
@@ -251,14 +289,15 @@ static PyObject *parts_zipfs(Zipf *self, Py_UCS4 *chars, Py_ssize_t len) {
         PyObject *token = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, part, size);
         if (token == NULL) goto done;
         tokens[count] = token;
+        int error;
+        entries[count] = find_entry(self, token, &error);
+        if (error) {
+            count++;
+            goto done;
+        }
         factors[count++] = factor;
         if (digits) { /* a token no language knows: 0 in each */
-            int known = 0;
-            for (int lang = 0; lang < LANGS && !known; lang++) {
-                known = PyDict_Contains(self->tables[lang], token);
-                if (known < 0) goto done;
-            }
-            if (!known) {
+            if (entries[count - 1] == NULL) {
                 result = values_tuple(values);
                 goto done;
             }
@@ -270,8 +309,7 @@ static PyObject *parts_zipfs(Zipf *self, Py_UCS4 *chars, Py_ssize_t len) {
         int absent = 0;
         for (Py_ssize_t k = 0; k < count && !absent; k++) {
             double freq;
-            int found = table_freq(self->tables[lang], tokens[k], &freq);
-            if (found < 0) goto done;
+            int found = entry_freq(self, entries[k], lang, &freq);
             absent = !found;
             if (found) {
                 if (factors[k] != 1.0) freq *= factors[k];
@@ -294,7 +332,7 @@ static PyObject *Zipf_zipfs(Zipf *self, PyObject *word) {
         PyErr_SetString(PyExc_TypeError, "zipfs() needs a str");
         return NULL;
     }
-    if (self->tables[0] == NULL) {
+    if (self->entries == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "Zipf was not initialised");
         return NULL;
     }
@@ -334,6 +372,93 @@ static PyObject *Zipf_zipfs(Zipf *self, PyObject *word) {
     return result;
 }
 
+/* Drop the merged table (its keys' references too). */
+static void clear_entries(Zipf *self) {
+    if (self->entries != NULL) {
+        for (size_t slot = 0; slot <= self->mask; slot++) Py_XDECREF(self->entries[slot].key);
+    }
+    PyMem_Free(self->entries);
+    PyMem_Free(self->freqs);
+    self->entries = NULL;
+    self->freqs = NULL;
+    self->mask = 0;
+}
+
+/* The index in `freqs` of a table frequency (`indices`: frequency -> index), added if new. */
+static Py_ssize_t freq_index(Zipf *self, PyObject *indices, PyObject *value, Py_ssize_t *count) {
+    PyObject *known = PyDict_GetItemWithError(indices, value);
+    if (known != NULL) return PyLong_AsSsize_t(known);
+    if (PyErr_Occurred()) return -1;
+    double freq = PyFloat_AsDouble(value);
+    if (freq == -1.0 && PyErr_Occurred()) return -1;
+    if (*count == MAX_FREQS) {
+        PyErr_SetString(PyExc_ValueError, "the tables hold too many distinct frequencies");
+        return -1;
+    }
+    PyObject *index = PyLong_FromSsize_t(*count);
+    if (index == NULL || PyDict_SetItem(indices, value, index) < 0) {
+        Py_XDECREF(index);
+        return -1;
+    }
+    Py_DECREF(index);
+    self->freqs[*count] = freq;
+    return (*count)++;
+}
+
+/* Merge the language tables (token -> table frequency, one dict per language) into `entries`:
+ * each key once, with its frequency's index per language. 0, or -1 with an exception set. */
+static int merge_tables(Zipf *self, PyObject *tables) {
+    size_t total = 0;
+    for (int lang = 0; lang < LANGS; lang++) {
+        total += (size_t)PyDict_GET_SIZE(PyTuple_GET_ITEM(tables, lang));
+    }
+    size_t size = 8;
+    while (size < total + total / 2) size <<= 1; /* a key per table at most */
+    self->entries = PyMem_Calloc(size, sizeof(Entry));
+    self->freqs = PyMem_Malloc(MAX_FREQS * sizeof(double));
+    self->mask = size - 1;
+    PyObject *indices = PyDict_New();
+    if (self->entries == NULL || self->freqs == NULL || indices == NULL) {
+        Py_XDECREF(indices);
+        clear_entries(self);
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t count = 0;
+    for (int lang = 0; lang < LANGS; lang++) {
+        Py_ssize_t pos = 0;
+        PyObject *key, *value;
+        while (PyDict_Next(PyTuple_GET_ITEM(tables, lang), &pos, &key, &value)) {
+            if (!PyUnicode_CheckExact(key)) {
+                PyErr_SetString(PyExc_TypeError, "table keys must be str");
+                goto fail;
+            }
+            Py_ssize_t index = freq_index(self, indices, value, &count);
+            if (index < 0) goto fail;
+            int error;
+            Entry *entry = (Entry *)find_entry(self, key, &error);
+            if (error) goto fail;
+            if (entry == NULL) { /* the empty slot where the probe ended */
+                Py_hash_t hash = PyObject_Hash(key);
+                size_t slot = (size_t)hash & self->mask;
+                while (self->entries[slot].key != NULL) slot = (slot + 1) & self->mask;
+                entry = &self->entries[slot];
+                entry->hash = hash;
+                entry->key = Py_NewRef(key);
+            }
+            entry->freq[lang] = (uint16_t)(index + 1);
+        }
+    }
+    Py_DECREF(indices);
+    double *fitted = PyMem_Realloc(self->freqs, (size_t)(count > 0 ? count : 1) * sizeof(double));
+    if (fitted != NULL) self->freqs = fitted; /* else keep the larger block */
+    return 0;
+fail:
+    Py_DECREF(indices);
+    clear_entries(self);
+    return -1;
+}
+
 static int Zipf_init(Zipf *self, PyObject *args, PyObject *kwds) {
     static char *kwlist[] = {"tables",        "plain_letters",  "digit_freqs",   "year_log_peak",
                              "not_year_prob", "reference_year", "plateau_width", NULL};
@@ -349,12 +474,10 @@ static int Zipf_init(Zipf *self, PyObject *args, PyObject *kwds) {
         return -1;
     }
     for (int lang = 0; lang < LANGS; lang++) {
-        PyObject *table = PyTuple_GET_ITEM(tables, lang);
-        if (!PyDict_Check(table)) {
+        if (!PyDict_Check(PyTuple_GET_ITEM(tables, lang))) {
             PyErr_SetString(PyExc_TypeError, "tables must hold dicts");
             return -1;
         }
-        Py_XSETREF(self->tables[lang], Py_NewRef(table));
     }
     memset(self->plain, 0, sizeof self->plain);
     Py_ssize_t count = PyUnicode_GET_LENGTH(plain);
@@ -383,11 +506,12 @@ static int Zipf_init(Zipf *self, PyObject *args, PyObject *kwds) {
     Py_DECREF(seq);
     memset(self->memo_used, 0, sizeof self->memo_used);
     self->memo_count = 0;
-    return 0;
+    clear_entries(self);
+    return merge_tables(self, tables);
 }
 
 static void Zipf_dealloc(Zipf *self) {
-    for (int lang = 0; lang < LANGS; lang++) Py_CLEAR(self->tables[lang]);
+    clear_entries(self);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
