@@ -129,24 +129,29 @@ static int alone_value(Zipf *self, double freq, double *out) {
     return 1;
 }
 
-/* The entry of `token`, or NULL when no table holds it (-1 in *error on failure). */
+/* The entry that holds `token` (hash `hash`), or the empty one where its probe ends. */
+static Entry *slot_of(const Zipf *self, PyObject *token, Py_hash_t hash) {
+    Py_ssize_t len = PyUnicode_GET_LENGTH(token);
+    int kind = PyUnicode_KIND(token);
+    for (size_t slot = (size_t)hash & self->mask;; slot = (slot + 1) & self->mask) {
+        Entry *entry = &self->entries[slot];
+        PyObject *key = entry->key;
+        if (key == NULL || key == token) return entry;
+        if (entry->hash == hash && PyUnicode_GET_LENGTH(key) == len &&
+            PyUnicode_KIND(key) == kind &&
+            memcmp(PyUnicode_DATA(key), PyUnicode_DATA(token), (size_t)len * (size_t)kind) == 0) {
+            return entry;
+        }
+    }
+}
+
+/* The entry of `token`, or NULL when no table holds it (*error set to 1 on failure). */
 static const Entry *find_entry(const Zipf *self, PyObject *token, int *error) {
     Py_hash_t hash = PyObject_Hash(token);
     *error = hash == -1;
     if (*error) return NULL;
-    Py_ssize_t len = PyUnicode_GET_LENGTH(token);
-    int kind = PyUnicode_KIND(token);
-    for (size_t slot = (size_t)hash & self->mask;; slot = (slot + 1) & self->mask) {
-        const Entry *entry = &self->entries[slot];
-        if (entry->key == NULL) return NULL;
-        if (entry->hash != hash) continue;
-        PyObject *key = entry->key;
-        if (key == token || (PyUnicode_GET_LENGTH(key) == len && PyUnicode_KIND(key) == kind &&
-                             memcmp(PyUnicode_DATA(key), PyUnicode_DATA(token),
-                                    (size_t)len * (size_t)kind) == 0)) {
-            return entry;
-        }
-    }
+    const Entry *entry = slot_of(self, token, hash);
+    return entry->key == NULL ? NULL : entry;
 }
 
 /* The table frequency of an entry in one language: 1 found, 0 absent. */
@@ -288,19 +293,15 @@ static PyObject *parts_zipfs(Zipf *self, Py_UCS4 *chars, Py_ssize_t len) {
         if (digits && !smash(part, size)) factor = 1.0; /* as wordfreq: smashed == token */
         PyObject *token = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, part, size);
         if (token == NULL) goto done;
-        tokens[count] = token;
         int error;
-        entries[count] = find_entry(self, token, &error);
-        if (error) {
-            count++;
-            goto done;
-        }
+        const Entry *entry = find_entry(self, token, &error);
+        tokens[count] = token;
+        entries[count] = entry;
         factors[count++] = factor;
-        if (digits) { /* a token no language knows: 0 in each */
-            if (entries[count - 1] == NULL) {
-                result = values_tuple(values);
-                goto done;
-            }
+        if (error) goto done;
+        if (digits && entry == NULL) { /* a token no language knows: 0 in each */
+            result = values_tuple(values);
+            goto done;
         }
         start = end + 1;
     }
@@ -435,14 +436,10 @@ static int merge_tables(Zipf *self, PyObject *tables) {
             }
             Py_ssize_t index = freq_index(self, indices, value, &count);
             if (index < 0) goto fail;
-            int error;
-            Entry *entry = (Entry *)find_entry(self, key, &error);
-            if (error) goto fail;
-            if (entry == NULL) { /* the empty slot where the probe ended */
-                Py_hash_t hash = PyObject_Hash(key);
-                size_t slot = (size_t)hash & self->mask;
-                while (self->entries[slot].key != NULL) slot = (slot + 1) & self->mask;
-                entry = &self->entries[slot];
+            Py_hash_t hash = PyObject_Hash(key);
+            if (hash == -1) goto fail;
+            Entry *entry = slot_of(self, key, hash);
+            if (entry->key == NULL) {
                 entry->hash = hash;
                 entry->key = Py_NewRef(key);
             }
