@@ -174,14 +174,20 @@ def test_pathological_inputs_finish_quickly(default_scanner: Scanner, text: str)
     assert time.perf_counter() - t0 < 10
 
 
+def _fastest_scan(scanner: Scanner, text: str, runs: int = 3) -> float:
+    """Seconds of the fastest of `runs` scans: one preemption on a shared machine is not growth."""
+    best = float("inf")
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        scanner.scan(text)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
 def test_time_grows_linearly_with_dense_input(default_scanner: Scanner) -> None:
     unit = "Herr Müller, IBAN DE89 3704 0044 0532 0130 00, Passwort: x1y2z3! "
-    t0 = time.perf_counter()
-    default_scanner.scan(unit * 500)
-    small = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    default_scanner.scan(unit * 2000)
-    large = time.perf_counter() - t0
+    small = _fastest_scan(default_scanner, unit * 500)
+    large = _fastest_scan(default_scanner, unit * 2000)
     assert large < 4 * small * 2.5 + 0.2  # 4x the input: well under quadratic (16x)
 
 
