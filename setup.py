@@ -44,7 +44,7 @@ def _ext_modules() -> list[object]:
         Extension(
             f"douane.{module}",
             [_source(module, ".c")],
-            depends=[_MODULE_HEADER],
+            depends=_HEADERS,
             libraries=["m"],
             extra_compile_args=["-O3", "-ffp-contract=off"],
         )
@@ -63,7 +63,7 @@ def _re2_modules(modules: list[str]) -> list[Extension]:
         Extension(
             f"douane.{module}",
             [_source(module, ".cpp")],
-            depends=[_MODULE_HEADER],
+            depends=_HEADERS,
             language="c++",
             libraries=["re2"],
             extra_compile_args=["-O3", "-std=c++17"],
@@ -73,7 +73,8 @@ def _re2_modules(modules: list[str]) -> list[Extension]:
 
 
 _INCLUDE_DIRS = ("/usr/include", "/usr/local/include")
-_MODULE_HEADER = "src/douane/detect/_module.h"  # the import step all native modules share
+# The headers the native modules share (the import step, the string table): a change rebuilds them.
+_HEADERS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "src/douane/detect").glob("*.h"))
 
 
 def _source(module: str, suffix: str) -> str:

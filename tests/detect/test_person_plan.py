@@ -163,6 +163,8 @@ def test_the_c_fact_finder_rejects_bad_arguments() -> None:
         FactFinder(sets[:8], KINDS, CAPITALS, frequencies, thresholds)
     with pytest.raises(TypeError, match="frozensets"):
         FactFinder((set(),) * 9, KINDS, CAPITALS, frequencies, thresholds)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="must hold str"):
+        FactFinder((frozenset({1}),) * 9, KINDS, CAPITALS, frequencies, thresholds)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="callable"):
         FactFinder(sets, KINDS, CAPITALS, None, thresholds)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="callable"):

@@ -246,3 +246,15 @@ def test_the_merged_table_keeps_each_languages_value() -> None:
     assert zipf.zipfs("velo") == (0.0, 0.0, 0.0)
     with pytest.raises(TypeError, match="keys must be str"):
         Zipf(({1: 1e-4}, {}, {}), "ab", *numbers)  # type: ignore[dict-item]
+
+
+def test_a_part_finds_its_word_whatever_the_strs_width() -> None:
+    """The table keys words by their code points: a part cut from a hyphenated word (held four
+    bytes a character) finds a word stored one or two bytes a character, and only that word."""
+    numbers = (wordfreq_numbers.DIGIT_FREQS, -1.9, 0.1, 2019, 20)
+    tables = ({"łódź": 1e-4, "haus": 1e-3}, {"łodź": 1e-5}, {"hôtel": 1e-6})
+    zipf = Zipf(tables, "abcdefghijklmnopqrstuvwxyzóôłźd", *numbers)
+    assert zipf.zipfs("łódź") == (5.0, 0.0, 0.0)
+    assert zipf.zipfs("łódź-haus") == zipf.zipfs("haus-łódź") == (4.96, 0.0, 0.0)
+    assert zipf.zipfs("łodź-hôtel") == (0.0, 0.0, 0.0)  # no language lists both parts
+    assert zipf.zipfs("łodz") == (0.0, 0.0, 0.0)  # one letter off: another word

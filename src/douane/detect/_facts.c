@@ -23,6 +23,7 @@
 #include <Python.h>
 
 #include "_module.h"
+#include "_strtable.h"
 
 /* The lexicon's sets, in the order FactFinder takes them. */
 enum { FIRST, LAST, TOP_FIRST, TOP_LAST, HONORIFICS, ORG_WORDS, PARTICLES, NOT_NAMES, GREETINGS,
@@ -43,7 +44,7 @@ enum { T_COMMON, T_CAPS_COMMON, T_WORD_MIN, T_SPREAD, T_FUNCTION_WORD, NTHRESHOL
 
 typedef struct {
     PyObject_HEAD
-    PyObject *members; /* word -> bit mask of the sets that hold it: one probe, not one per set */
+    StrTable members; /* word -> bit mask of the sets that hold it: one probe, not one per set */
     PyObject *memo_words[MEMO]; /* held, so that an address cannot come back as another string */
     long memo_masks[MEMO];
     int memo_next;
@@ -63,19 +64,13 @@ typedef struct {
     double high, low;
 } Frequencies;
 
-/* The bit mask of the sets that hold `word` (0: none), or -1 on error. */
+/* The bit mask of the sets that hold `word` (a str; 0: none). */
 static long member_mask(FactFinder *self, PyObject *word) {
     for (int i = 0; i < MEMO; i++) {
         if (self->memo_words[i] == word) return self->memo_masks[i];
     }
-    PyObject *value = PyDict_GetItemWithError(self->members, word);
-    long mask = 0;
-    if (value == NULL) {
-        if (PyErr_Occurred()) return -1;
-    } else {
-        mask = PyLong_AsLong(value);
-        if (mask == -1 && PyErr_Occurred()) return -1;
-    }
+    const StrEntry *entry = strtable_find(&self->members, strtable_key_of(word));
+    long mask = entry == NULL ? 0 : (long)entry->value;
     int slot = self->memo_next;
     self->memo_next = (slot + 1) % MEMO;
     Py_XSETREF(self->memo_words[slot], Py_NewRef(word));
@@ -83,36 +78,41 @@ static long member_mask(FactFinder *self, PyObject *word) {
     return mask;
 }
 
-/* `word` in the lexicon's set number `set`: 1, 0 or -1 (error). */
+/* `word` in the lexicon's set number `set`: 1 or 0 (callers also pass on a -1 of other steps). */
 static int contains(FactFinder *self, int set, PyObject *word) {
-    long mask = member_mask(self, word);
-    return mask < 0 ? -1 : (int)((mask >> set) & 1);
+    return (int)((member_mask(self, word) >> set) & 1);
 }
 
-/* word -> bit mask of the `sets` (a tuple of NSETS frozensets) that hold it. */
-static PyObject *member_masks(PyObject *sets) {
-    PyObject *members = PyDict_New();
-    if (members == NULL) return NULL;
+/* `members`: word -> bit mask of the `sets` (a tuple of NSETS frozensets of str) that hold it.
+ * 0, or -1 with an exception set. */
+static int member_masks(StrTable *members, PyObject *sets) {
+    size_t total = 0;
+    for (int i = 0; i < NSETS; i++) {
+        Py_ssize_t size = PyObject_Size(PyTuple_GET_ITEM(sets, i));
+        if (size < 0) return -1;
+        total += (size_t)size;
+    }
+    if (strtable_init(members, total) < 0) return -1;
     for (int i = 0; i < NSETS; i++) {
         PyObject *words = PyObject_GetIter(PyTuple_GET_ITEM(sets, i));
         if (words == NULL) goto fail;
         PyObject *word;
         while ((word = PyIter_Next(words)) != NULL) {
-            PyObject *old = PyDict_GetItemWithError(members, word);
-            long mask = old == NULL ? 0 : PyLong_AsLong(old);
-            PyObject *value = PyErr_Occurred() ? NULL : PyLong_FromLong(mask | (1L << i));
-            int failed = value == NULL || PyDict_SetItem(members, word, value) < 0;
-            Py_XDECREF(value);
+            int is_str = PyUnicode_Check(word);
+            if (is_str) strtable_add(members, strtable_key_of(word))->value |= 1ull << i;
             Py_DECREF(word);
-            if (failed) break;
+            if (!is_str) {
+                PyErr_SetString(PyExc_TypeError, "the lexicon's sets must hold str");
+                break;
+            }
         }
         Py_DECREF(words);
         if (PyErr_Occurred()) goto fail;
     }
-    return members;
+    return 0;
 fail:
-    Py_DECREF(members);
-    return NULL;
+    strtable_free(members);
+    return -1;
 }
 
 /* The highest and lowest of zipfs' values for the word; 0 when zipfs leaves it or is not given. */
@@ -696,9 +696,8 @@ static int FactFinder_init(FactFinder *self, PyObject *args, PyObject *kwds) {
         }
         self->capital[c] = 1;
     }
-    PyObject *members = member_masks(sets);
-    if (members == NULL) return -1;
-    Py_XSETREF(self->members, members);
+    strtable_free(&self->members);
+    if (member_masks(&self->members, sets) < 0) return -1;
     for (int i = 0; i < MEMO; i++) Py_CLEAR(self->memo_words[i]);
     for (int i = 0; i < NKINDS; i++) {
         Py_XSETREF(self->kinds[i], Py_NewRef(PyTuple_GET_ITEM(kinds, i)));
@@ -717,7 +716,7 @@ static int FactFinder_init(FactFinder *self, PyObject *args, PyObject *kwds) {
 }
 
 static void FactFinder_dealloc(FactFinder *self) {
-    Py_CLEAR(self->members);
+    strtable_free(&self->members);
     for (int i = 0; i < MEMO; i++) Py_CLEAR(self->memo_words[i]);
     for (int i = 0; i < NKINDS; i++) Py_CLEAR(self->kinds[i]);
     for (int i = 0; i < 4; i++) Py_CLEAR(self->roles[i]);

@@ -15,9 +15,11 @@
  *   even, and so does glibc's printf("%.*f"); strtod reads the result back exactly. Away from
  *   a tie an integer division gives the same double at a tenth of the cost (round_decimal).
  *
- * The three tables are merged at start-up into one open-addressing table (`Entry`): a token costs
- * one probe, where a dict per language cost three, each through a dict's index, its entries and
- * the key (a new token's look-up is a cache miss at every step: ~40 k L2 misses a cold pass).
+ * The three tables are merged at start-up into one table of their keys' hashes (`_strtable.h`): a
+ * token costs one probe, where a dict per language cost three, each through a dict's index, its
+ * entries and the key (a new token's look-up is a cache miss at every step: ~40 k L2 misses a
+ * cold pass). An entry's value holds, per language, 1 + the index of its frequency in `freqs`, or
+ * 0 where that language lacks the token (16 bits each).
  *
  * `Zipf(tables, plain_letters, digit_freqs, year_log_peak, not_year_prob, reference_year,
  * plateau_width).zipfs(word)` gives the three values, or None for any other word (and for a
@@ -34,6 +36,7 @@
 #include <string.h>
 
 #include "_module.h"
+#include "_strtable.h"
 
 #define LANGS 3
 #define PLAIN_LIMIT 0x250       /* every plain letter is below U+0250 */
@@ -49,20 +52,11 @@ static const double POW10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 #define POW10_MAX 22
 
-/* One token of any table: its hash, the key (a reference of its own), per language 1 + the
- * index of its frequency in `freqs`, or 0 where that language lacks it. */
-typedef struct {
-    Py_hash_t hash;
-    PyObject *key;
-    uint16_t freq[LANGS];
-} Entry;
-
 #define MAX_FREQS 65535 /* distinct table frequencies; wordfreq's lists have ~1,300 */
 
 typedef struct {
     PyObject_HEAD
-    Entry *entries; /* the tables merged: NULL, or a power of two of them, at most 2/3 full */
-    size_t mask;
+    StrTable entries; /* the tables merged */
     double *freqs; /* the distinct table frequencies */
     unsigned char plain[PLAIN_LIMIT];
     double digit_freqs[10];
@@ -129,35 +123,12 @@ static int alone_value(Zipf *self, double freq, double *out) {
     return 1;
 }
 
-/* The entry that holds `token` (hash `hash`), or the empty one where its probe ends. */
-static Entry *slot_of(const Zipf *self, PyObject *token, Py_hash_t hash) {
-    Py_ssize_t len = PyUnicode_GET_LENGTH(token);
-    int kind = PyUnicode_KIND(token);
-    for (size_t slot = (size_t)hash & self->mask;; slot = (slot + 1) & self->mask) {
-        Entry *entry = &self->entries[slot];
-        PyObject *key = entry->key;
-        if (key == NULL || key == token) return entry;
-        if (entry->hash == hash && PyUnicode_GET_LENGTH(key) == len &&
-            PyUnicode_KIND(key) == kind &&
-            memcmp(PyUnicode_DATA(key), PyUnicode_DATA(token), (size_t)len * (size_t)kind) == 0) {
-            return entry;
-        }
-    }
-}
-
-/* The entry of `token`, or NULL when no table holds it (*error set to 1 on failure). */
-static const Entry *find_entry(const Zipf *self, PyObject *token, int *error) {
-    Py_hash_t hash = PyObject_Hash(token);
-    *error = hash == -1;
-    if (*error) return NULL;
-    const Entry *entry = slot_of(self, token, hash);
-    return entry->key == NULL ? NULL : entry;
-}
-
-/* The table frequency of an entry in one language: 1 found, 0 absent. */
-static int entry_freq(const Zipf *self, const Entry *entry, int lang, double *out) {
-    if (entry == NULL || entry->freq[lang] == 0) return 0;
-    *out = self->freqs[entry->freq[lang] - 1];
+/* The table frequency of a token in one language (`entry` NULL: no table holds it): 1 found,
+ * 0 absent. */
+static int entry_freq(const Zipf *self, const StrEntry *entry, int lang, double *out) {
+    unsigned index = entry == NULL ? 0 : (unsigned)(entry->value >> (16 * lang)) & 0xFFFF;
+    if (index == 0) return 0;
+    *out = self->freqs[index - 1];
     return 1;
 }
 
@@ -234,9 +205,7 @@ static PyObject *values_tuple(const double values[LANGS]) {
 /* A word of plain letters: its only token is itself. */
 static PyObject *plain_zipfs(Zipf *self, PyObject *word) {
     double values[LANGS];
-    int error;
-    const Entry *entry = find_entry(self, word, &error);
-    if (error) return NULL;
+    const StrEntry *entry = strtable_find(&self->entries, strtable_key_of(word));
     for (int lang = 0; lang < LANGS; lang++) {
         double freq;
         int found = entry_freq(self, entry, lang, &freq);
@@ -272,11 +241,9 @@ static int has_digit(const Py_UCS4 *part, Py_ssize_t len) {
  * characters, ß already folded): wordfreq's tokens are the parts between the hyphens, combined
  * as its _word_frequency does. */
 static PyObject *parts_zipfs(Zipf *self, Py_UCS4 *chars, Py_ssize_t len) {
-    PyObject *tokens[MAX_PARTS];
-    const Entry *entries[MAX_PARTS];
+    const StrEntry *entries[MAX_PARTS];
     double factors[MAX_PARTS];
     Py_ssize_t count = 0;
-    PyObject *result = NULL;
     double values[LANGS] = {0.0, 0.0, 0.0};
     for (Py_ssize_t start = 0; start <= len;) {
         Py_ssize_t end = start;
@@ -287,22 +254,14 @@ static PyObject *parts_zipfs(Zipf *self, Py_UCS4 *chars, Py_ssize_t len) {
         double factor = 1.0;
         /* digit_freq reads the digits before the smash */
         if (count == MAX_PARTS || (digits && !digit_factor(self, part, size, &factor))) {
-            result = Py_NewRef(Py_None);
-            goto done;
+            Py_RETURN_NONE;
         }
         if (digits && !smash(part, size)) factor = 1.0; /* as wordfreq: smashed == token */
-        PyObject *token = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, part, size);
-        if (token == NULL) goto done;
-        int error;
-        const Entry *entry = find_entry(self, token, &error);
-        tokens[count] = token;
+        const StrEntry *entry =
+            strtable_find(&self->entries, strtable_key(PyUnicode_4BYTE_KIND, part, size));
         entries[count] = entry;
         factors[count++] = factor;
-        if (error) goto done;
-        if (digits && entry == NULL) { /* a token no language knows: 0 in each */
-            result = values_tuple(values);
-            goto done;
-        }
+        if (digits && entry == NULL) return values_tuple(values); /* no language knows it: 0s */
         start = end + 1;
     }
     for (int lang = 0; lang < LANGS; lang++) {
@@ -317,15 +276,9 @@ static PyObject *parts_zipfs(Zipf *self, Py_UCS4 *chars, Py_ssize_t len) {
                 one_over += 1.0 / freq;
             }
         }
-        if (!absent && !zipf_value(1.0 / one_over, &values[lang])) {
-            result = Py_NewRef(Py_None);
-            goto done;
-        }
+        if (!absent && !zipf_value(1.0 / one_over, &values[lang])) Py_RETURN_NONE;
     }
-    result = values_tuple(values);
-done:
-    for (Py_ssize_t k = 0; k < count; k++) Py_DECREF(tokens[k]);
-    return result;
+    return values_tuple(values);
 }
 
 static PyObject *Zipf_zipfs(Zipf *self, PyObject *word) {
@@ -333,7 +286,7 @@ static PyObject *Zipf_zipfs(Zipf *self, PyObject *word) {
         PyErr_SetString(PyExc_TypeError, "zipfs() needs a str");
         return NULL;
     }
-    if (self->entries == NULL) {
+    if (self->entries.entries == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "Zipf was not initialised");
         return NULL;
     }
@@ -373,16 +326,11 @@ static PyObject *Zipf_zipfs(Zipf *self, PyObject *word) {
     return result;
 }
 
-/* Drop the merged table (its keys' references too). */
+/* Drop the merged table. */
 static void clear_entries(Zipf *self) {
-    if (self->entries != NULL) {
-        for (size_t slot = 0; slot <= self->mask; slot++) Py_XDECREF(self->entries[slot].key);
-    }
-    PyMem_Free(self->entries);
+    strtable_free(&self->entries);
     PyMem_Free(self->freqs);
-    self->entries = NULL;
     self->freqs = NULL;
-    self->mask = 0;
 }
 
 /* The index in `freqs` of a table frequency (`indices`: frequency -> index), added if new. */
@@ -413,13 +361,10 @@ static int merge_tables(Zipf *self, PyObject *tables) {
     for (int lang = 0; lang < LANGS; lang++) {
         total += (size_t)PyDict_GET_SIZE(PyTuple_GET_ITEM(tables, lang));
     }
-    size_t size = 8;
-    while (size < total + total / 2) size <<= 1; /* a key per table at most */
-    self->entries = PyMem_Calloc(size, sizeof(Entry));
+    if (strtable_init(&self->entries, total) < 0) return -1; /* a key per table at most */
     self->freqs = PyMem_Malloc(MAX_FREQS * sizeof(double));
-    self->mask = size - 1;
     PyObject *indices = PyDict_New();
-    if (self->entries == NULL || self->freqs == NULL || indices == NULL) {
+    if (self->freqs == NULL || indices == NULL) {
         Py_XDECREF(indices);
         clear_entries(self);
         if (!PyErr_Occurred()) PyErr_NoMemory();
@@ -436,14 +381,8 @@ static int merge_tables(Zipf *self, PyObject *tables) {
             }
             Py_ssize_t index = freq_index(self, indices, value, &count);
             if (index < 0) goto fail;
-            Py_hash_t hash = PyObject_Hash(key);
-            if (hash == -1) goto fail;
-            Entry *entry = slot_of(self, key, hash);
-            if (entry->key == NULL) {
-                entry->hash = hash;
-                entry->key = Py_NewRef(key);
-            }
-            entry->freq[lang] = (uint16_t)(index + 1);
+            StrEntry *entry = strtable_add(&self->entries, strtable_key_of(key));
+            entry->value |= (uint64_t)(index + 1) << (16 * lang);
         }
     }
     Py_DECREF(indices);
