@@ -8,7 +8,8 @@ so most detection work is measured as (see docs/benchmarks.md, "Tenth session"):
         .venv/bin/python bench/scan_pass.py cold
 
 callgrind then counts one `Scanner.scan` per text: the scanner is built and has run over the
-corpus twice first (RE2's DFA states, lazily loaded metadata). `cold` empties every cache before
+corpus twice first (RE2's DFA states, lazily loaded metadata), then frozen out of the
+garbage collector's generations as at a gateway's start. `cold` empties every cache before
 the counted pass, `warm` keeps them, `4k` scans 100 warm prompts of 4 KB. With `--repeat N` the
 pass runs N times (caches emptied before each one for `cold`) and the best and mean times print.
 """
@@ -16,6 +17,7 @@ pass runs N times (caches emptied before each one for `cold`) and the best and m
 from __future__ import annotations
 
 import argparse
+import gc
 import time
 from pathlib import Path
 
@@ -39,6 +41,8 @@ def main() -> None:
     scanner = build_scanner(load_config())
     scanner.scan_segments(texts)
     scanner.scan_segments(texts)
+    gc.collect()  # as `douane serve` and bench/scan.py do after start-up
+    gc.freeze()
     reset = cold(scanner) if args.mode == "cold" else lambda: None
     times = []
     for _ in range(args.repeat):

@@ -13,6 +13,8 @@ from douane.detect._names import DATA_DIR, frequencies, load_lexicon
 from douane.detect._person_kinds import classify
 from douane.detect._person_plan import KINDS, Planner, fact_finder_args
 from douane.detect._runs import CAPITALS, find_runs
+from douane.detect._wordfreq import zipf_args
+from douane.detect._zipf import Zipf
 
 _TOKENS = [
     *("Anna", "Anna,", "Anna's", "Noor.", "Al", "Hans-Uwe", "Maria-Luise", "Konto", "Koch"),
@@ -60,6 +62,7 @@ def _fact_tokens() -> list[str]:
         tokens.update((cue, cue + ".", cue.upper()))
     tokens.update(lex.particles)
     tokens.update(["A.", "A.\n", "Ö.", "M", "Me", "", "-", "Anna--B", "Anna-", "-Anna", "Y2K"])
+    tokens.update(["Anna" * 16, "ANNA" * 17, "Zürich" * 12])  # past the C path's ASCII buffer
     return sorted(tokens)
 
 
@@ -71,6 +74,18 @@ def test_the_c_fact_finder_gives_the_python_facts() -> None:
     assert len(tokens) > 150_000
     for token in tokens:
         assert finder(token) == planner.python_facts(token), token
+
+
+def test_a_zipf_asked_from_c_gives_what_its_zipfs_method_gives() -> None:
+    """The finder asks a `_zipf.Zipf` from C (lowering ASCII words itself); any other callable
+    is called with `word.lower()`: the same facts either way."""
+    lex = load_lexicon()
+    args = fact_finder_args(lex, lex.greetings | lex.roles)
+    zipfs = Zipf(*zipf_args()).zipfs  # what fact_finder_args passes where built
+    direct = FactFinder(*args[:5], zipfs).facts
+    called = FactFinder(*args[:5], lambda word: zipfs(word)).facts
+    for token in _fact_tokens()[::3]:
+        assert direct(token) == called(token), token
 
 
 def test_the_c_fact_finder_asks_frequencies_for_what_zipfs_leaves() -> None:

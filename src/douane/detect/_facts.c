@@ -24,6 +24,7 @@
 
 #include "_module.h"
 #include "_strtable.h"
+#include "_zipf.h"
 
 /* The lexicon's sets, in the order FactFinder takes them. */
 enum { FIRST, LAST, TOP_FIRST, TOP_LAST, HONORIFICS, ORG_WORDS, PARTICLES, NOT_NAMES, GREETINGS,
@@ -51,6 +52,8 @@ typedef struct {
     PyObject *kinds[NKINDS];
     PyObject *frequencies; /* word -> (highest, lowest) Zipf value */
     PyObject *zipfs;       /* lower-case word -> its values, or None; NULL when not given */
+    PyObject *zipf;        /* the _zipf.Zipf whose bound `zipfs` that is, or NULL */
+    const ZipfApi *zipf_api; /* how to ask `zipf` from C, when it is not NULL */
     PyObject *lower;       /* the method's name */
     PyObject *roles[4];
     PyObject *title; /* the method's name */
@@ -115,9 +118,44 @@ fail:
     return -1;
 }
 
+/* Longer ASCII words are lowered by str.lower (a str object); shorter ones in a buffer. */
+#define ASCII_LOWER_MAX 64
+
+/* `zipf`'s values for word.lower(), from C: 1, 0 (zipfs gives None) or -1 (error). */
+static int direct_zipfs(FactFinder *self, PyObject *word, double values[ZIPF_LANGS]) {
+    Py_ssize_t len = PyUnicode_GET_LENGTH(word);
+    if (PyUnicode_IS_ASCII(word) && len <= ASCII_LOWER_MAX) { /* str.lower lowers A-Z alone */
+        char lowered[ASCII_LOWER_MAX];
+        const char *chars = PyUnicode_DATA(word);
+        for (Py_ssize_t i = 0; i < len; i++) {
+            lowered[i] = (char)(chars[i] >= 'A' && chars[i] <= 'Z' ? chars[i] + 32 : chars[i]);
+        }
+        return self->zipf_api->values(self->zipf, PyUnicode_1BYTE_KIND, lowered, len, values);
+    }
+    PyObject *lowered = PyObject_CallMethodNoArgs(word, self->lower);
+    if (lowered == NULL) return -1;
+    int found = self->zipf_api->values(self->zipf, PyUnicode_KIND(lowered),
+                                       PyUnicode_DATA(lowered), PyUnicode_GET_LENGTH(lowered),
+                                       values);
+    Py_DECREF(lowered);
+    return found;
+}
+
 /* The highest and lowest of zipfs' values for the word; 0 when zipfs leaves it or is not given. */
 static int native_frequencies(FactFinder *self, PyObject *word, Frequencies *out) {
     if (self->zipfs == NULL) return 0;
+    if (self->zipf != NULL) {
+        double values[ZIPF_LANGS];
+        int found = direct_zipfs(self, word, values);
+        if (found <= 0) return found;
+        out->high = out->low = values[0];
+        for (int i = 1; i < ZIPF_LANGS; i++) {
+            if (values[i] > out->high) out->high = values[i];
+            else if (values[i] < out->low) out->low = values[i];
+        }
+        out->known = 1;
+        return 1;
+    }
     PyObject *lowered = PyObject_CallMethodNoArgs(word, self->lower);
     if (lowered == NULL) return -1;
     PyObject *values = PyObject_CallOneArg(self->zipfs, lowered);
@@ -651,6 +689,23 @@ static PyObject *FactFinder_readings(FactFinder *self, PyObject *const *args, Py
     return readings_of(self, tokens, cache);
 }
 
+/* When `zipfs` is the bound `zipfs` of a _zipf.Zipf, ask that Zipf from C (see _zipf.h); any
+ * other callable is called. 0, or -1 with an exception set. */
+static int direct_zipf(FactFinder *self) {
+    Py_CLEAR(self->zipf);
+    self->zipf_api = NULL;
+    if (self->zipfs == NULL || !PyCFunction_Check(self->zipfs)) return 0;
+    PyObject *owner = PyCFunction_GET_SELF(self->zipfs);
+    const char *name = ((PyCFunctionObject *)self->zipfs)->m_ml->ml_name;
+    if (owner == NULL || strcmp(name, "zipfs") != 0) return 0;
+    const ZipfApi *api = PyCapsule_Import(ZIPF_CAPSULE, 0);
+    if (api == NULL) return -1; /* the module is built with this one */
+    if (!Py_IS_TYPE(owner, api->type)) return 0;
+    self->zipf = Py_NewRef(owner);
+    self->zipf_api = api;
+    return 0;
+}
+
 static int FactFinder_init(FactFinder *self, PyObject *args, PyObject *kwds) {
     static char *kwlist[] = {"sets",       "kinds", "capitals", "frequencies",
                              "thresholds", "zipfs", NULL};
@@ -712,7 +767,7 @@ static int FactFinder_init(FactFinder *self, PyObject *args, PyObject *kwds) {
     if (self->title == NULL || self->lower == NULL) return -1;
     Py_XSETREF(self->frequencies, Py_NewRef(frequencies));
     Py_XSETREF(self->zipfs, zipfs == Py_None ? NULL : Py_NewRef(zipfs));
-    return 0;
+    return direct_zipf(self);
 }
 
 static void FactFinder_dealloc(FactFinder *self) {
@@ -724,6 +779,7 @@ static void FactFinder_dealloc(FactFinder *self) {
     Py_CLEAR(self->lower);
     Py_CLEAR(self->frequencies);
     Py_CLEAR(self->zipfs);
+    Py_CLEAR(self->zipf);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 

@@ -37,8 +37,9 @@
 
 #include "_module.h"
 #include "_strtable.h"
+#include "_zipf.h"
 
-#define LANGS 3
+#define LANGS ZIPF_LANGS
 #define PLAIN_LIMIT 0x250       /* every plain letter is below U+0250 */
 #define SHARP_S 0xDF            /* ß */
 #define MEMO_SLOTS 2048         /* table frequency -> its value alone; a few hundred buckets */
@@ -202,17 +203,17 @@ static PyObject *values_tuple(const double values[LANGS]) {
     return tuple;
 }
 
-/* A word of plain letters: its only token is itself. */
-static PyObject *plain_zipfs(Zipf *self, PyObject *word) {
-    double values[LANGS];
-    const StrEntry *entry = strtable_find(&self->entries, strtable_key_of(word));
+/* A word of plain letters: its only token is itself. 1 with `values` set, 0 for the Python
+ * path. */
+static int plain_zipfs(Zipf *self, StrKey key, double values[LANGS]) {
+    const StrEntry *entry = strtable_find(&self->entries, key);
     for (int lang = 0; lang < LANGS; lang++) {
         double freq;
         int found = entry_freq(self, entry, lang, &freq);
         values[lang] = 0.0;
-        if (found && !alone_value(self, freq, &values[lang])) Py_RETURN_NONE;
+        if (found && !alone_value(self, freq, &values[lang])) return 0;
     }
-    return values_tuple(values);
+    return 1;
 }
 
 /* wordfreq's smash_numbers on a part of letters and ASCII digits, in place: each digit of a
@@ -239,12 +240,12 @@ static int has_digit(const Py_UCS4 *part, Py_ssize_t len) {
 
 /* A word of plain letters, ASCII digits and underscores, hyphens between (`chars`, `len`
  * characters, ß already folded): wordfreq's tokens are the parts between the hyphens, combined
- * as its _word_frequency does. */
-static PyObject *parts_zipfs(Zipf *self, Py_UCS4 *chars, Py_ssize_t len) {
+ * as its _word_frequency does. 1 with `values` set, 0 for the Python path. */
+static int parts_zipfs(Zipf *self, Py_UCS4 *chars, Py_ssize_t len, double values[LANGS]) {
     const StrEntry *entries[MAX_PARTS];
     double factors[MAX_PARTS];
     Py_ssize_t count = 0;
-    double values[LANGS] = {0.0, 0.0, 0.0};
+    for (int lang = 0; lang < LANGS; lang++) values[lang] = 0.0;
     for (Py_ssize_t start = 0; start <= len;) {
         Py_ssize_t end = start;
         while (end < len && chars[end] != '-') end++;
@@ -253,15 +254,13 @@ static PyObject *parts_zipfs(Zipf *self, Py_UCS4 *chars, Py_ssize_t len) {
         int digits = has_digit(part, size);
         double factor = 1.0;
         /* digit_freq reads the digits before the smash */
-        if (count == MAX_PARTS || (digits && !digit_factor(self, part, size, &factor))) {
-            Py_RETURN_NONE;
-        }
+        if (count == MAX_PARTS || (digits && !digit_factor(self, part, size, &factor))) return 0;
         if (digits && !smash(part, size)) factor = 1.0; /* as wordfreq: smashed == token */
         const StrEntry *entry =
             strtable_find(&self->entries, strtable_key(PyUnicode_4BYTE_KIND, part, size));
         entries[count] = entry;
         factors[count++] = factor;
-        if (digits && entry == NULL) return values_tuple(values); /* no language knows it: 0s */
+        if (digits && entry == NULL) return 1; /* a token no language knows: 0 in each */
         start = end + 1;
     }
     for (int lang = 0; lang < LANGS; lang++) {
@@ -276,24 +275,17 @@ static PyObject *parts_zipfs(Zipf *self, Py_UCS4 *chars, Py_ssize_t len) {
                 one_over += 1.0 / freq;
             }
         }
-        if (!absent && !zipf_value(1.0 / one_over, &values[lang])) Py_RETURN_NONE;
+        if (!absent && !zipf_value(1.0 / one_over, &values[lang])) return 0;
     }
-    return values_tuple(values);
+    return 1;
 }
 
-static PyObject *Zipf_zipfs(Zipf *self, PyObject *word) {
-    if (!PyUnicode_Check(word)) {
-        PyErr_SetString(PyExc_TypeError, "zipfs() needs a str");
-        return NULL;
-    }
-    if (self->entries.entries == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "Zipf was not initialised");
-        return NULL;
-    }
-    Py_ssize_t len = PyUnicode_GET_LENGTH(word);
-    if (len == 0 || len > MAX_LENGTH) Py_RETURN_NONE;
-    int kind = PyUnicode_KIND(word);
-    const void *data = PyUnicode_DATA(word);
+/* The values of the `len` code points at `data` (a str's kind and data): 1 with `values` set, 0
+ * where the Python path decides, -1 with MemoryError set. */
+static int zipf_values(PyObject *zipf, int kind, const void *data, Py_ssize_t len,
+                       double values[LANGS]) {
+    Zipf *self = (Zipf *)zipf;
+    if (self->entries.entries == NULL || len == 0 || len > MAX_LENGTH) return 0;
     int plain = 1;
     Py_ssize_t sharp_s = 0;
     for (Py_ssize_t i = 0; i < len; i++) {
@@ -308,22 +300,42 @@ static PyObject *Zipf_zipfs(Zipf *self, PyObject *word) {
         /* a hyphen or underscore between two parts, neither empty */
         if (!is_separator(c) || i == 0 || i == len - 1 ||
             is_separator(PyUnicode_READ(kind, data, i - 1))) {
-            Py_RETURN_NONE;
+            return 0;
         }
     }
-    if (plain) return plain_zipfs(self, word);
+    if (plain) return plain_zipfs(self, strtable_key(kind, data, len), values);
     /* wordfreq case-folds ß to ss before it tokenizes */
     Py_UCS4 *chars = PyMem_Malloc((size_t)(len + sharp_s) * sizeof(Py_UCS4));
-    if (chars == NULL) return PyErr_NoMemory();
+    if (chars == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
     Py_ssize_t size = 0;
     for (Py_ssize_t i = 0; i < len; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         chars[size++] = c == SHARP_S ? 's' : c;
         if (c == SHARP_S) chars[size++] = 's';
     }
-    PyObject *result = parts_zipfs(self, chars, size);
+    int found = parts_zipfs(self, chars, size, values);
     PyMem_Free(chars);
-    return result;
+    return found;
+}
+
+static PyObject *Zipf_zipfs(Zipf *self, PyObject *word) {
+    if (!PyUnicode_Check(word)) {
+        PyErr_SetString(PyExc_TypeError, "zipfs() needs a str");
+        return NULL;
+    }
+    if (self->entries.entries == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "Zipf was not initialised");
+        return NULL;
+    }
+    double values[LANGS];
+    int found = zipf_values((PyObject *)self, PyUnicode_KIND(word), PyUnicode_DATA(word),
+                            PyUnicode_GET_LENGTH(word), values);
+    if (found < 0) return NULL;
+    if (found == 0) Py_RETURN_NONE;
+    return values_tuple(values);
 }
 
 /* Drop the merged table. */
@@ -475,5 +487,14 @@ PyMODINIT_FUNC PyInit__zipf(void) {
     ZipfType.tp_init = (initproc)Zipf_init;
     ZipfType.tp_dealloc = (destructor)Zipf_dealloc;
     ZipfType.tp_methods = Zipf_methods;
-    return douane_module(&zipf_module, &ZipfType, "Zipf");
+    PyObject *module = douane_module(&zipf_module, &ZipfType, "Zipf");
+    if (module == NULL) return NULL;
+    static ZipfApi api = {&ZipfType, zipf_values};
+    PyObject *capsule = PyCapsule_New(&api, ZIPF_CAPSULE, NULL);
+    if (capsule == NULL || PyModule_AddObject(module, "_C_API", capsule) < 0) {
+        Py_XDECREF(capsule);
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
 }
