@@ -180,6 +180,11 @@ def test_the_c_fact_finder_rejects_bad_arguments() -> None:
         FactFinder((set(),) * 9, KINDS, CAPITALS, frequencies, thresholds)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="must hold str"):
         FactFinder((frozenset({1}),) * 9, KINDS, CAPITALS, frequencies, thresholds)  # type: ignore[arg-type]
+    kept = FactFinder(*fact_finder_args(lex, lex.greetings | lex.roles))
+    before = kept.facts("Anna")
+    with pytest.raises(TypeError, match="must hold str"):  # a failed re-init keeps the lists
+        kept.__init__((frozenset({1}),) * 9, KINDS, CAPITALS, frequencies, thresholds)  # type: ignore[misc]
+    assert kept.facts("Anna") == before == ("first", "Anna", False, 0)
     with pytest.raises(TypeError, match="callable"):
         FactFinder(sets, KINDS, CAPITALS, None, thresholds)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="callable"):

@@ -751,8 +751,10 @@ static int FactFinder_init(FactFinder *self, PyObject *args, PyObject *kwds) {
         }
         self->capital[c] = 1;
     }
+    StrTable members; /* swapped in whole: a failed __init__ leaves the last table */
+    if (member_masks(&members, sets) < 0) return -1;
     strtable_free(&self->members);
-    if (member_masks(&self->members, sets) < 0) return -1;
+    self->members = members;
     for (int i = 0; i < MEMO; i++) Py_CLEAR(self->memo_words[i]);
     for (int i = 0; i < NKINDS; i++) {
         Py_XSETREF(self->kinds[i], Py_NewRef(PyTuple_GET_ITEM(kinds, i)));
