@@ -4,12 +4,13 @@
  * of a run) from ~10,000 instructions of compiled Python: a dozen set look-ups, str methods
  * called through the interpreter, and three to five cached frequency look-ups, each a call
  * through functools.lru_cache. That was a sixth of a cold scan. Here the same decisions run as
- * plain C over the same lists (merged into one dict, word -> bit mask of the sets that hold it:
- * one probe for a word, not one per set); a word's frequencies are asked once per token (the
- * planner keeps each token's facts, so a cache here would only cost), and title-casing is left to
- * str.title. With `zipfs` (`_zipf.Zipf.zipfs`: a lower-case word's three values, or None where
- * the word needs wordfreq's tokenizer) the frequencies come from C to C, and `frequencies`
- * (`_names.uncached_frequencies`) answers only for the words zipfs leaves.
+ * plain C over the same lists (merged into one table, word -> bit mask of the sets that hold it:
+ * one probe for a word, not one per set; see _strtable.h); a word's frequencies are asked once
+ * per token (the planner keeps each token's facts, so a cache here would only cost), and
+ * title-casing is left to str.title. With `zipfs` (`_zipf.Zipf.zipfs`: a lower-case word's three
+ * values, or None where the word needs wordfreq's tokenizer) the frequencies come from C to C
+ * (through _zipf's capsule, _zipf.h: no Python call, an ASCII word lowered in a buffer), and
+ * `frequencies` (`_names.uncached_frequencies`) answers only for the words zipfs leaves.
  *
  * `FactFinder(sets, kinds, capitals, frequencies, thresholds, zipfs=None).facts(token)` gives
  * the tuple `(kind, bare word, company word, role)`; `readings(tokens, cache)` reads a run of
@@ -81,7 +82,7 @@ static long member_mask(FactFinder *self, PyObject *word) {
     return mask;
 }
 
-/* `word` in the lexicon's set number `set`: 1 or 0 (callers also pass on a -1 of other steps). */
+/* `word` in the lexicon's set number `set`: 1 or 0. */
 static int contains(FactFinder *self, int set, PyObject *word) {
     return (int)((member_mask(self, word) >> set) & 1);
 }
