@@ -16,12 +16,17 @@ def _bare(token: str) -> str:
     return token[:-2] if token.endswith(("'s", "’s")) else token
 
 
+def _lent(span: str) -> dict[str, bool]:
+    words = [_bare(w) for w in span.split()]
+    return name_tokens(words, [_kind(w) for w in words])
+
+
 def test_name_tokens_only_from_full_names() -> None:
-    assert name_tokens(["Baudelio Buendía", "Noor"], _kind, _bare) == {
-        "Baudelio": False,
-        "Buendía": False,
-    }
-    assert name_tokens(["Emil Hein"], _kind, _bare) == {"Emil": False, "Hein": True}
+    assert _lent("Baudelio Buendía's") == {"Baudelio": False, "Buendía": False}
+    assert _lent("Noor") == {}  # a single name token lends nothing
+    assert _lent("Noor GmbH") == {}
+    assert _lent("Emil Hein") == {"Emil": False, "Hein": True}
+    assert _lent("Al Hein Hein") == {"Hein": True}  # two letters are too short to lend
 
 
 def test_propagate_possessive_elision_and_whole_words() -> None:

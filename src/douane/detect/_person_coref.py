@@ -8,7 +8,7 @@ Only occurrences inside capitalised runs the detector did not accept are claimed
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 __all__ = ["NAME_KINDS", "WEAK_KINDS", "name_tokens", "propagate"]
@@ -20,20 +20,16 @@ _MIN_LEN: Final = 3
 _SENTENCE_END: Final = ".!?:\n"
 
 
-def name_tokens(
-    spans: Iterable[str], kind: Callable[[str], str], bare: Callable[[str], str]
-) -> dict[str, bool]:
-    """Name token → weak, from the found names that have at least two name tokens."""
+def name_tokens(words: list[str], kinds: list[str]) -> dict[str, bool]:
+    """Name token → weak, of one found name given as its bare words and their kinds; nothing
+    unless at least two of them are name tokens."""
     out: dict[str, bool] = {}
-    for span in spans:
-        words = [bare(w) for w in span.split()]
-        kinds = [kind(w) for w in words]
-        if sum(k in NAME_KINDS for k in kinds) < 2:
-            continue
-        for i, word in enumerate(words):  # compiled, an index loop (zip(strict=) is a call)
-            k = kinds[i]
-            if k in NAME_KINDS and len(word) >= _MIN_LEN:
-                out[word] = out.get(word, True) and k in WEAK_KINDS
+    if sum(k in NAME_KINDS for k in kinds) < 2:
+        return out
+    for i, word in enumerate(words):  # compiled, an index loop (zip(strict=) is a call)
+        k = kinds[i]
+        if k in NAME_KINDS and len(word) >= _MIN_LEN:
+            out[word] = out.get(word, True) and k in WEAK_KINDS
     return out
 
 

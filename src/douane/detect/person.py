@@ -182,6 +182,7 @@ class BuiltinPersonDetector:
     def _corefer(self, text: str, out: list[Finding], rejected: list[tuple[int, int]]) -> None:
         """Add the other occurrences of the given names and surnames of the full names found."""
         names: dict[str, bool] = {}
+        planner = self._planner
         for f in out:
             span = text[f.start : f.end]
             if " " not in span:
@@ -190,12 +191,12 @@ class BuiltinPersonDetector:
             if lent is None:
                 if len(self._lent) >= _LENT_MAX:
                     self._lent.clear()
-                lent = self._lent[span] = name_tokens((span,), self._planner.kind, bare)
+                words = [bare(w) for w in span.split()]  # compiled: direct calls, no callables
+                lent = self._lent[span] = name_tokens(words, [planner.kind(w) for w in words])
             for word, weak in lent.items():
                 names[word] = names.get(word, True) and weak
         if not names:
             return
-        planner = self._planner
         spans = propagate(
             text, names, rejected, lambda run: any(planner.facts(t)[2] for t in run.split())
         )
