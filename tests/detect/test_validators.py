@@ -39,6 +39,9 @@ from douane.detect.validators import VALIDATORS, entropy_bits, shannon_entropy
         ("luhn", "2221 0000 0000 0009", True),  # Mastercard 2-series, 16 digits
         ("luhn", "255084937902043", False),  # a Luhn-valid French NIR: no 15-digit 2-series card
         ("luhn", "41111111111114", False),  # Luhn-valid, a Visa prefix, but 14 digits
+        ("luhn", "3566 0020 2036 0505", True),  # JCB, in its assigned range
+        ("luhn", "3598 8993 2305 3410", True),  # a 35 number outside it: still a card
+        ("luhn", "359889932305348", False),  # Luhn-valid, 15 digits: no JCB
         ("password", "%t4WKEAk&Ejzah2k6G", True),  # a password may start with "%"
         ("password", "%(db_password)s", False),  # printf placeholders are not
         ("password", "%DB_PASSWORD%", False),

@@ -57,13 +57,15 @@ def _compact(value: str) -> str:
 # Visa, Mastercard, Amex, Diners, Discover, JCB (incl. 1800/2131), UnionPay, Maestro.
 # Card networks by prefix (IIN) and length: Visa, Mastercard (51-55, 2221-2720), Amex, Diners,
 # Discover, JCB, UnionPay, Maestro. The length matters: a French NIR is 15 digits from 1 or 2, and
-# one in ten is Luhn-valid; no 2-series Mastercard has 15 digits.
+# one in ten is Luhn-valid; no 2-series Mastercard has 15 digits. JCB takes every 35xx of 16-19
+# digits, not only its assigned 3528-3589: card generators issue the rest, and no other
+# identifier has that shape (fail closed).
 _CARD_NUMBER: Final = re.compile(
     r"(?:4\d{12}(?:\d{3}){0,2}"
     r"|(?:5[1-5]\d\d|222[1-9]|22[3-9]\d|2[3-6]\d\d|27[01]\d|2720)\d{12}"
     r"|3[47]\d{13}"
     r"|3(?:0[0-5]\d|[68]\d\d)\d{10,15}"
-    r"|(?:6011|64[4-9]\d|65\d\d|35(?:2[89]|[3-8]\d)|62\d\d)\d{12,15}"
+    r"|(?:6011|64[4-9]\d|65\d\d|35\d\d|62\d\d)\d{12,15}"
     r"|(?:50|5[6-8]|6\d)\d{10,17}"
     r"|(?:2131|1800)\d{11})"
 )
