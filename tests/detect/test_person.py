@@ -57,6 +57,9 @@ def test_finds_names(det: BuiltinPersonDetector, text: str, expected: list[str])
         "manufactured by Allen & Sons Ltd.",
         "Hersteller ist die Robert Bosch GmbH.",
         "Le transporteur Diallo et Fils signale un retard.",
+        "Pièces fabriquées par Meyer et Fils.\n\nArticle 9 – Confidentialité",
+        "Kontakt: Weber und Söhne.\n\nDanke",  # a firm ends its line, as in a signature
+        "Supplier: Miller and Sons\nThanks",
         "Die Spedition Brandt und Söhne meldet den Eingang.",
         "Lieferant ist Haus von Kessler GmbH.",
         "Treffpunkt in der Karl-Marx-Straße.",
