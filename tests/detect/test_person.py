@@ -39,6 +39,9 @@ def names(det: BuiltinPersonDetector, text: str) -> list[str]:
         ("Eine Antwort an Robin Schacht von Brennwald Logistik GmbH", ["Robin Schacht"]),
         ("répondre à Véronique Sanchez de Maison Verdier SAS :", ["Véronique Sanchez"]),
         ("Hallo Anna und Team,", ["Anna"]),  # "und Team" is no firm ("und Söhne" is)
+        ("Kelvin Jones called about order 42.", ["Kelvin Jones"]),  # no number before it
+        ("Zimmer 12: Herr Watt wartet.", ["Watt"]),  # after a title, a person
+        ("Raum 12 Frau Weber", ["Weber"]),
         # a double given name whose second part is also a month or a feast
         ("Hallo Karl-August,\n\nkurzer Stand", ["Karl-August"]),
         ("Bonjour Marie-Noël,", ["Marie-Noël"]),
@@ -59,6 +62,9 @@ def test_finds_names(det: BuiltinPersonDetector, text: str, expected: list[str])
         "Le transporteur Diallo et Fils signale un retard.",
         "Pièces fabriquées par Meyer et Fils.\n\nArticle 9 – Confidentialité",
         "Kontakt: Weber und Söhne.\n\nDanke",  # a firm ends its line, as in a signature
+        "weicht um mehr als 1,5 Kelvin vom Sollwert ab",  # units named after people
+        "Abweichungen von bis zu 6 Kelvin zeigte die Messung.",
+        "Die Presse drückt mit 20\tNewton.",
         "Supplier: Miller and Sons\nThanks",
         "Die Spedition Brandt und Söhne meldet den Eingang.",
         "Lieferant ist Haus von Kessler GmbH.",

@@ -56,6 +56,7 @@ class Lexicon:
     person_id_links: tuple[str, ...] = ()  # "of", "von": between such an identifier and a name
     person_id_leads: tuple[str, ...] = ()  # "holder of": between a name and its identifier
     person_traits: tuple[str, ...] = ()  # "wohnhaft", "who": after a name, only of a person
+    units: frozenset[str] = frozenset()  # "Kelvin", "Newton": after a number, no one's name
 
     def is_first(self, token: str) -> bool:
         """A known given name; hyphenated names count when every part is one (Maria-Luise).
@@ -162,4 +163,5 @@ def load_lexicon() -> Lexicon:
         person_id_links=tuple(cues.get("person_id_links", ())),
         person_id_leads=tuple(cues.get("person_id_leads", ())),
         person_traits=tuple(cues.get("person_traits", ())),
+        units=frozenset(cues.get("units", ())),
     )

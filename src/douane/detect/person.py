@@ -223,6 +223,14 @@ class BuiltinPersonDetector:
         """(start, end, score), None, or _DEFER for a task-list subject that needs context.
 
         `labels` is None for a text without a colon: no label cue, no task-list subject."""
+        if (
+            base
+            and _after_number(text, base)
+            and not plan.strong
+            and plan.words
+            and plan.words[0] in self._lex.units
+        ):
+            return None  # "1,5 Kelvin", "20 Newton": a unit named after a person
         labelled = cue or plan.greeting or (labels is not None and labels.after(base))
         found = (
             None
@@ -296,6 +304,14 @@ class BuiltinPersonDetector:
                 continue
             return start, base + candidate.end, score
         return None
+
+
+def _after_number(text: str, start: int) -> bool:
+    """A digit ends the text before `start`, a blank or none between ("1,5 Kelvin", "6Watt")."""
+    before = text[start - 1]
+    if before == " " or before == "\t":
+        before = text[start - 2 : start - 1]
+    return before.isdigit()
 
 
 def person_detectors(config: Config) -> Sequence[Detector]:
