@@ -277,7 +277,7 @@ class BuiltinPersonDetector:
         after = text[base + len(run) : base + len(run) + 24].lstrip(" \t")
         if after.startswith("&"):  # "Hartmann & Söhne KG", "Mentzel & Scheuermann GmbH"
             return None
-        # the words after the run on its own line: "Meyer et Fils.\n", "Hartmann GmbH\nBitte"
+        # the words after the run on its own line: "Meyer et Fils.\n", "Miller and Sons\nThanks"
         words = after.partition("\n")[0].split(None, 2) or [""]
         if words[0].rstrip(".,;:") in self._lex.org_words or (
             words[0] in _FIRM_JOINERS

@@ -54,7 +54,6 @@ def _compact(value: str) -> str:
     return _NON_ALNUM.sub("", value).upper()
 
 
-# Visa, Mastercard, Amex, Diners, Discover, JCB (incl. 1800/2131), UnionPay, Maestro.
 # Card networks by prefix (IIN) and length: Visa, Mastercard (51-55, 2221-2720), Amex, Diners,
 # Discover, JCB, UnionPay, Maestro. The length matters: a French NIR is 15 digits from 1 or 2, and
 # one in ten is Luhn-valid; no 2-series Mastercard has 15 digits. JCB takes every 35xx of 16-19
