@@ -224,11 +224,10 @@ class BuiltinPersonDetector:
 
         `labels` is None for a text without a colon: no label cue, no task-list subject."""
         if (
-            base
-            and _after_number(text, base)
+            plan.words
+            and plan.words[0] in self._lex.units  # rare: tested first
             and not plan.strong
-            and plan.words
-            and plan.words[0] in self._lex.units
+            and _after_number(text, base)
         ):
             return None  # "1,5 Kelvin", "20 Newton": a unit named after a person
         labelled = cue or plan.greeting or (labels is not None and labels.after(base))
@@ -278,7 +277,8 @@ class BuiltinPersonDetector:
         if after.startswith("&"):  # "Hartmann & Söhne KG", "Mentzel & Scheuermann GmbH"
             return None
         # the words after the run on its own line: "Meyer et Fils.\n", "Miller and Sons\nThanks"
-        words = after.partition("\n")[0].split(None, 2) or [""]
+        line_end = after.find("\n")
+        words = (after if line_end < 0 else after[:line_end]).split(None, 2) or [""]
         if words[0].rstrip(".,;:") in self._lex.org_words or (
             words[0] in _FIRM_JOINERS
             and len(words) > 1
@@ -308,9 +308,9 @@ class BuiltinPersonDetector:
 
 def _after_number(text: str, start: int) -> bool:
     """A digit ends the text before `start`, a blank or none between ("1,5 Kelvin", "6Watt")."""
-    before = text[start - 1]
+    before = text[start - 1 : start]
     if before == " " or before == "\t":
-        before = text[start - 2 : start - 1]
+        before = text[start - 2 : start - 1] if start > 1 else ""
     return before.isdigit()
 
 
