@@ -13,6 +13,7 @@ from douane.detect._person_enum import (
     _WORD_BEFORE,
     _capital_neighbour,
     _separator_before,
+    _separator_end,
     _word_before,
     enumerated,
     member_words,
@@ -69,6 +70,21 @@ def test_the_separator_test_finds_what_the_regex_alone_finds() -> None:
             fast = _separator_before(text, pos)
             assert (fast and fast.span()) == (plain and plain.span()), (text, pos)
             found += plain is not None
+    assert found > 1000
+
+
+def test_the_separator_scan_ends_where_the_regex_ends() -> None:
+    """_separator_end answers as _SEPARATOR.match, conjunctions that begin longer words and
+    blanks at the text's end included."""
+    rng = random.Random(3)
+    pieces = [",", " ", "  ", "\t", "\n", "and", "und", "et", "etwas", "ou", "oder", "or", "y", "e"]
+    found = 0
+    for _ in range(3000):
+        text = "".join(rng.choices([*pieces, "Anna", "x"], k=rng.randrange(0, 10)))
+        for pos in range(len(text) + 1):
+            match = _SEPARATOR.match(text, pos)
+            assert _separator_end(text, pos) == (-1 if match is None else match.end()), (text, pos)
+            found += match is not None
     assert found > 1000
 
 

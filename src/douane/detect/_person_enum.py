@@ -22,7 +22,7 @@ _NUMBER_NEXT: Final = re.compile(r"[ \t]*\d")
 _MAX_MEMBERS: Final = 12  # each way from a found name: bounds the walk
 _CONJUNCTIONS: Final = ("and", "und", "et", "or", "oder", "ou", "y", "e")
 _AND: Final = "|".join(_CONJUNCTIONS)
-_SEPARATOR: Final = re.compile(rf",[ \t]*|,?[ \t]+(?:{_AND})[ \t]+")
+_SEPARATOR: Final = re.compile(rf",[ \t]*|,?[ \t]+(?:{_AND})[ \t]+")  # _separator_end's definition
 _WORD_BEFORE: Final = re.compile(
     r"(?<![\w-])[A-ZÀ-ÖØ-Þ][\w'’-]*\.?$"
 )  # the definition of _word_before
@@ -63,13 +63,8 @@ def enumerated(
 
 def _capital_neighbour(text: str, start: int, end: int) -> bool:
     """A capitalised word across a separator on either side of the span ("Anna, Bob and")."""
-    follows = text[end : end + 1]
-    after = (
-        _SEPARATOR.match(text, end)
-        if follows == "," or (follows in _BLANKS and text[end + 1 : end + 2] in _AFTER_BLANK)
-        else None
-    )
-    if after is not None and text[after.end() : after.end() + 1].isupper():
+    after = _separator_end(text, end)
+    if after >= 0 and text[after : after + 1].isupper():
         return True
     before = _separator_before(text, start)
     if before is None:
@@ -96,10 +91,30 @@ def _word_before(text: str, low: int, high: int) -> bool:
     return False
 
 
-_BLANKS: Final = frozenset(" \t")
-# What follows the first blank of a separator: more blanks or a conjunction's first letter
-# (a set of characters: the empty string past the text's end is not in it).
-_AFTER_BLANK: Final = frozenset(" \t" + "".join(word[0] for word in _CONJUNCTIONS))
+def _separator_end(text: str, pos: int) -> int:
+    """`_SEPARATOR.match(text, pos).end()`, or -1 where it does not match, without the regex
+    call (most spans are followed by neither a comma nor a conjunction)."""
+    n = len(text)
+    if pos < n and text[pos] == ",":  # the first alternative: a comma, any blanks
+        return _blanks_end(text, pos + 1, n)
+    after = _blanks_end(text, pos, n)
+    if after in (pos, n) or text[after] not in _CONJUNCTION_INITIALS:
+        return -1
+    for word in _CONJUNCTIONS:  # in the regex's order: the first one followed by blanks
+        if text.startswith(word, after):
+            end = _blanks_end(text, after + len(word), n)
+            if end > after + len(word):
+                return end
+    return -1
+
+
+_CONJUNCTION_INITIALS: Final = frozenset(word[0] for word in _CONJUNCTIONS)
+
+
+def _blanks_end(text: str, pos: int, n: int) -> int:
+    while pos < n and (text[pos] == " " or text[pos] == "\t"):
+        pos += 1
+    return pos
 
 
 def _separator_before(text: str, pos: int) -> re.Match[str] | None:
@@ -154,8 +169,8 @@ class _Index:
         group = [*reversed(left), (start, end, True)]
         pos = end
         while len(group) < 2 * _MAX_MEMBERS:
-            sep = _SEPARATOR.match(text, pos)
-            element = None if sep is None else self.starting(sep.end())
+            after = _separator_end(text, pos)
+            element = None if after < 0 else self.starting(after)
             if element is None:
                 break
             group.append(element)
