@@ -91,6 +91,9 @@ def _word_before(text: str, low: int, high: int) -> bool:
     return False
 
 
+_CONJUNCTION_INITIALS: Final = frozenset(word[0] for word in _CONJUNCTIONS)
+
+
 def _separator_end(text: str, pos: int) -> int:
     """`_SEPARATOR.match(text, pos).end()`, or -1 where it does not match, without the regex
     call (most spans are followed by neither a comma nor a conjunction)."""
@@ -108,10 +111,8 @@ def _separator_end(text: str, pos: int) -> int:
     return -1
 
 
-_CONJUNCTION_INITIALS: Final = frozenset(word[0] for word in _CONJUNCTIONS)
-
-
 def _blanks_end(text: str, pos: int, n: int) -> int:
+    """Where the spaces and tabs from `pos` end."""
     while pos < n and (text[pos] == " " or text[pos] == "\t"):
         pos += 1
     return pos
