@@ -215,20 +215,23 @@ def test_zipfs_takes_the_c_path_unless_pure() -> None:
     assert (_wordfreq.native_zipfs() is None) == bool(os.environ.get("DOUANE_PURE_PYTHON"))
 
 
+# Zipf's arguments after the tables and letters: digit frequencies, year curve, reference year.
+_NUMBERS = (wordfreq_numbers.DIGIT_FREQS, -1.9, 0.1, 2019, 20)
+
+
 def test_the_c_path_rejects_bad_arguments() -> None:
     zipf = _c_zipf()
     with pytest.raises(TypeError):
         zipf.zipfs(b"bytes")  # type: ignore[arg-type]
     tables = _wordfreq._tables()
-    numbers = (wordfreq_numbers.DIGIT_FREQS, -1.9, 0.1, 2019, 20)
     with pytest.raises(ValueError, match="one dict per language"):
-        Zipf(tables[:2], "ab", *numbers)
+        Zipf(tables[:2], "ab", *_NUMBERS)
     with pytest.raises(TypeError, match="dicts"):
-        Zipf(({}, {}, []), "ab", *numbers)  # type: ignore[arg-type]
+        Zipf(({}, {}, []), "ab", *_NUMBERS)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="plain letters"):
-        Zipf(tables, "a-", *numbers)
+        Zipf(tables, "a-", *_NUMBERS)
     with pytest.raises(ValueError, match="10 values"):
-        Zipf(tables, "ab", [0.1] * 9, *numbers[1:])
+        Zipf(tables, "ab", [0.1] * 9, *_NUMBERS[1:])
     with pytest.raises(RuntimeError, match="not initialised"):
         Zipf.__new__(Zipf).zipfs("a")
 
@@ -236,24 +239,22 @@ def test_the_c_path_rejects_bad_arguments() -> None:
 def test_the_merged_table_keeps_each_languages_value() -> None:
     """The C path merges the language tables into one: a word keeps its value in each language
     that lists it, 0 elsewhere, whatever str object asks."""
-    numbers = (wordfreq_numbers.DIGIT_FREQS, -1.9, 0.1, 2019, 20)
     tables = ({"haus": 1e-4, "zug": 1e-3}, {"haus": 1e-5}, {"maison": 1e-4, "hôtel": 1e-6})
-    zipf = Zipf(tables, "abcdefghijklmnopqrstuvwxyzô", *numbers)
+    zipf = Zipf(tables, "abcdefghijklmnopqrstuvwxyzô", *_NUMBERS)
     assert zipf.zipfs("haus") == (5.0, 4.0, 0.0)
     assert zipf.zipfs("".join(["mai", "son"])) == (0.0, 0.0, 5.0)
     assert zipf.zipfs("hôtel") == (0.0, 0.0, 3.0)
     assert zipf.zipfs("zug-haus") == (4.96, 0.0, 0.0)  # wordfreq: 1 / (1/f1 + 1/f2)
     assert zipf.zipfs("velo") == (0.0, 0.0, 0.0)
     with pytest.raises(TypeError, match="keys must be str"):
-        Zipf(({1: 1e-4}, {}, {}), "ab", *numbers)  # type: ignore[dict-item]
+        Zipf(({1: 1e-4}, {}, {}), "ab", *_NUMBERS)  # type: ignore[dict-item]
 
 
 def test_a_part_finds_its_word_whatever_the_strs_width() -> None:
     """The table keys words by their code points: a part cut from a hyphenated word (held four
     bytes a character) finds a word stored one or two bytes a character, and only that word."""
-    numbers = (wordfreq_numbers.DIGIT_FREQS, -1.9, 0.1, 2019, 20)
     tables = ({"łódź": 1e-4, "haus": 1e-3}, {"łodź": 1e-5}, {"hôtel": 1e-6})
-    zipf = Zipf(tables, "abcdefghijklmnopqrstuvwxyzóôłźd", *numbers)
+    zipf = Zipf(tables, "abcdefghijklmnopqrstuvwxyzóôłźd", *_NUMBERS)
     assert zipf.zipfs("łódź") == (5.0, 0.0, 0.0)
     assert zipf.zipfs("łódź-haus") == zipf.zipfs("haus-łódź") == (4.96, 0.0, 0.0)
     assert zipf.zipfs("łodź-hôtel") == (0.0, 0.0, 0.0)  # no language lists both parts

@@ -317,8 +317,7 @@ static int is_weak(FactFinder *self, PyObject *word, int top, Frequencies *f) {
     if (frequencies(self, word, f) < 0) return -1;
     if (!language_word(self, f)) return 0;
     if (f->high >= self->thresholds[T_FUNCTION_WORD]) return 1;
-    int in_top = contains(self, top, word);
-    return in_top < 0 ? -1 : !in_top;
+    return !contains(self, top, word);
 }
 
 static int has_digit_or_underscore(PyObject *s) {
@@ -336,8 +335,7 @@ static int has_digit_or_underscore(PyObject *s) {
 static int word_kind(FactFinder *self, PyObject *word, Frequencies *f) {
     static const int never_names[] = {NOT_NAMES, ORG_WORDS, HONORIFICS};
     for (int i = 0; i < 3; i++) {
-        int found = contains(self, never_names[i], word);
-        if (found != 0) return found < 0 ? -1 : K_OTHER;
+        if (contains(self, never_names[i], word)) return K_OTHER;
     }
     if (!is_alpha(word) && has_digit_or_underscore(word)) return K_OTHER;
     Py_ssize_t n = PyUnicode_GET_LENGTH(word);
@@ -417,14 +415,12 @@ static int common_by_kind(int kind) {
 }
 
 static int role_of(FactFinder *self, PyObject *word, int kind, int initial, Frequencies *f) {
-    int found = contains(self, GREETINGS, word);
-    if (found != 0) return found < 0 ? -1 : R_GREETING;
-    found = contains(self, HONORIFICS, word);
-    if (found < 0) return -1;
-    if (found && (is_one_of(word, "M", "Me") || !initial)) return R_HONORIFIC;
+    if (contains(self, GREETINGS, word)) return R_GREETING;
+    if (contains(self, HONORIFICS, word) && (is_one_of(word, "M", "Me") || !initial)) {
+        return R_HONORIFIC;
+    }
     if (initial) return R_NAME;
-    found = contains(self, NOT_NAMES, word);
-    if (found != 0) return found < 0 ? -1 : R_SKIP;
+    if (contains(self, NOT_NAMES, word)) return R_SKIP;
     int common = common_by_kind(kind);
     if (common < 0) { /* _person_kinds.is_common */
         int listed = is_first(self, word);
@@ -450,9 +446,8 @@ static PyObject *FactFinder_facts(FactFinder *self, PyObject *token) {
     if (word == NULL) return NULL;
     Frequencies f = {0};
     int initial = is_initial(self, token);
-    int kind = contains(self, PARTICLES, token);
-    if (kind > 0) kind = K_PARTICLE;
-    else if (kind == 0) kind = initial ? K_INITIAL : word_kind(self, word, &f);
+    int kind = K_PARTICLE;
+    if (!contains(self, PARTICLES, token)) kind = initial ? K_INITIAL : word_kind(self, word, &f);
     int role = kind < 0 ? -1 : role_of(self, word, kind, initial, &f);
     int org = role < 0 ? -1 : contains(self, ORG_WORDS, word);
     if (org < 0) {
